@@ -1,0 +1,60 @@
+/// <reference types="node" />
+import type { IncomingHttpHeaders } from "node:http";
+
+/** Any value JSON.parse can return. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * The request body as the handler receives it: parsed JSON for JSON content types
+ * (application/json, *+json), a string for text/* or a request without a content type,
+ * a Buffer for anything else. A request without a body gives "".
+ */
+export type RequestBody = JsonValue | Buffer;
+
+/** Query string values; a repeated parameter gives an array. */
+export type Query = Readonly<Record<string, string | string[] | undefined>>;
+
+export interface FunctionEvent<Body extends RequestBody = RequestBody> {
+  readonly body: Body;
+  readonly headers: IncomingHttpHeaders;
+  readonly method: string;
+  readonly query: Query;
+  /** The path the function was called on, without the gateway's /function/<name> prefix. */
+  readonly path: string;
+  /** Content negotiation on the Accept header: the best of `types`, or false if none fits. */
+  accepts(...types: string[]): string | false;
+}
+
+export interface FunctionContext {
+  /** The status the answer will carry (200 unless set). */
+  status(): number;
+  status(code: number): this;
+  /** Headers set so far; with an argument, adds them to the answer. */
+  headers(): Readonly<Record<string, string>>;
+  headers(values: Readonly<Record<string, string>>): this;
+  /** Answers with `value`, as if the handler had returned it. */
+  succeed(value?: unknown): void;
+  /**
+   * Answers with an error: an HttpError (or any error with a 4xx `status`) gives that status
+   * and its message; a string after context.status(4xx) gives that status and the string;
+   * anything else gives 500 and is logged.
+   */
+  fail(error: unknown): void;
+}
+
+/**
+ * A function handler. Its result (returned, resolved, or passed to context.succeed) becomes
+ * the answer: undefined/null → empty body; string → text/plain; Buffer or Uint8Array →
+ * application/octet-stream; anything else → application/json. A Content-Type set with
+ * context.headers() wins. A thrown error or rejected promise answers as context.fail().
+ */
+export type Handler<Body extends RequestBody = RequestBody> = (
+  event: FunctionEvent<Body>,
+  context: FunctionContext,
+) => unknown;
+
+/** An error that answers the request with its status and message (4xx) instead of a 500. */
+export declare class HttpError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string, options?: ErrorOptions);
+}

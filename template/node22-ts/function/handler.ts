@@ -1,0 +1,17 @@
+import { HttpError, type FunctionEvent } from "@node22-ts/api";
+
+/**
+ * Answers with what it received. Return a value (objects become JSON, strings text/plain),
+ * or throw an HttpError to answer 4xx with a message; any other error answers 500.
+ */
+export default async function handle(event: FunctionEvent) {
+  if (event.method !== "GET" && event.method !== "POST") {
+    throw new HttpError(405, `${event.method} is not supported: use GET or POST`);
+  }
+  return {
+    method: event.method,
+    path: event.path,
+    contentType: event.headers["content-type"] ?? null,
+    body: Buffer.isBuffer(event.body) ? `${event.body.length} bytes` : event.body,
+  };
+}

@@ -1,0 +1,77 @@
+// Settings read from the environment once, at start-up. Names follow the watchdog's where the
+// watchdog already has one (write_timeout, healthcheck_interval, suppress_lock), so a single
+// value in stack.yml tunes both.
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface Config {
+  /** Port the server listens on; the watchdog's upstream_url must point at it. */
+  readonly port: number;
+  readonly host: string;
+  /** Largest request body accepted, in bytes, and as it was written (for messages). */
+  readonly bodyLimit: number;
+  readonly bodyLimitText: string;
+  /** How long to keep answering after SIGTERM, in ms. */
+  readonly drainMs: number;
+  /** After the drain window, how long in-flight requests may take to finish, in ms. */
+  readonly closeGraceMs: number;
+  /** Lock file to write once listening; null when the watchdog writes it itself. */
+  readonly lockFile: string | null;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const DEFAULT_BODY_LIMIT = "1mb";
+const DEFAULT_TIMEOUT = "10s";
+
+export function readConfig(env: Env): Config {
+  const writeTimeout = env["write_timeout"] || DEFAULT_TIMEOUT;
+  const bodyLimitText = env["MAX_BODY_SIZE"] || DEFAULT_BODY_LIMIT;
+  return {
+    port: parsePort(env["http_port"] || "3000"),
+    host: env["http_host"] || "127.0.0.1",
+    bodyLimit: parseBytes("MAX_BODY_SIZE", bodyLimitText),
+    bodyLimitText,
+    // The watchdog keeps routing traffic for healthcheck_interval (default: write_timeout)
+    // after it forwards SIGTERM, so that is how long the function must keep answering.
+    drainMs: parseDuration("drain_timeout", env["drain_timeout"] || env["healthcheck_interval"] || writeTimeout),
+    closeGraceMs: parseDuration("write_timeout", writeTimeout),
+    lockFile: env["suppress_lock"] === "true" ? join(tmpdir(), ".lock") : null,
+  };
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) {
+    throw new Error(`http_port must be a port number (0-65535), got "${text}"`);
+  }
+  return port;
+}
+
+const BYTE_UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** "512kb", "16mb", "1048576" → bytes (the units Express's own limit option takes). */
+export function parseBytes(name: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
+  const unit = BYTE_UNITS[(match?.[2] ?? "b").toLowerCase()];
+  if (!match || unit === undefined) {
+    throw new Error(`${name} must be a size such as 512kb or 16mb, got "${text}"`);
+  }
+  return Math.floor(Number(match[1]) * unit);
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Go durations as the watchdog reads them ("15s", "1m30s", "500ms"); a bare integer is seconds. */
+export function parseDuration(name: string, text: string): number {
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  let ms = 0;
+  const rest = text.replace(/(\d+(?:\.\d+)?)(ms|s|m|h)/g, (_, value: string, unit: string) => {
+    ms += Number(value) * (DURATION_UNITS[unit] ?? Number.NaN);
+    return "";
+  });
+  if (text === "" || rest !== "" || !Number.isFinite(ms)) {
+    throw new Error(`${name} must be a duration such as 15s or 1m30s, got "${text}"`);
+  }
+  return ms;
+}

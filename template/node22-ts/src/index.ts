@@ -1,0 +1,19 @@
+// Entry point (fprocess: node src/index.js): read the environment, load the handler,
+// serve it, and tell the watchdog when it can send traffic.
+import { fileURLToPath } from "node:url";
+import { readConfig } from "./config.js";
+import { createApp } from "./app.js";
+import { lifecycle } from "./lifecycle.js";
+import { loadHandler } from "./load.js";
+
+try {
+  const config = readConfig(process.env);
+  const handler = await loadHandler(fileURLToPath(new URL("../function/handler.js", import.meta.url)));
+  const life = lifecycle(config);
+  const app = createApp(handler, { ...config, draining: life.draining });
+  const port = await life.listen(app);
+  console.log(`node22-ts: listening on ${config.host}:${port}`);
+} catch (error) {
+  console.error("node22-ts: cannot start:", error);
+  process.exit(1);
+}

@@ -1,0 +1,67 @@
+// Calls a handler and settles on its first answer, whichever way it gives it: a return value,
+// a resolved or rejected promise, a throw, or context.succeed / context.fail.
+import type { FunctionContext, FunctionEvent, Handler } from "@node22-ts/api";
+
+export type Outcome =
+  | { readonly ok: true; readonly value: unknown; readonly status: number; readonly headers: Readonly<Record<string, string>> }
+  | { readonly ok: false; readonly error: unknown; readonly status: number; readonly headers: Readonly<Record<string, string>> };
+
+class Context implements FunctionContext {
+  #status = 200;
+  #headers: Record<string, string> = {};
+  readonly #settle: (ok: boolean, valueOrError: unknown) => void;
+
+  constructor(settle: (ok: boolean, valueOrError: unknown) => void) {
+    this.#settle = settle;
+  }
+
+  status(): number;
+  status(code: number): this;
+  status(code?: number): number | this {
+    if (code === undefined) return this.#status;
+    if (!Number.isInteger(code) || code < 100 || code > 599) {
+      throw new RangeError(`context.status() needs an HTTP status from 100 to 599, got ${String(code)}`);
+    }
+    this.#status = code;
+    return this;
+  }
+
+  headers(): Readonly<Record<string, string>>;
+  headers(values: Readonly<Record<string, string>>): this;
+  headers(values?: Readonly<Record<string, string>>): Readonly<Record<string, string>> | this {
+    if (values === undefined) return this.#headers;
+    this.#headers = { ...this.#headers, ...values };
+    return this;
+  }
+
+  succeed(value?: unknown): void {
+    this.#settle(true, value);
+  }
+
+  fail(error: unknown): void {
+    this.#settle(false, error);
+  }
+
+  outcome(ok: boolean, valueOrError: unknown): Outcome {
+    const common = { status: this.#status, headers: this.#headers };
+    return ok ? { ok, value: valueOrError, ...common } : { ok, error: valueOrError, ...common };
+  }
+}
+
+export function invoke(handler: Handler, event: FunctionEvent): Promise<Outcome> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const context: Context = new Context((ok, valueOrError) => {
+      if (settled) return;
+      settled = true;
+      resolve(context.outcome(ok, valueOrError));
+    });
+    // A handler that already answered through the context may still return undefined.
+    Promise.resolve()
+      .then(() => handler(event, context))
+      .then(
+        (value) => context.succeed(value),
+        (error: unknown) => context.fail(error),
+      );
+  });
+}

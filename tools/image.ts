@@ -1,0 +1,162 @@
+// Builds a function as `faas-cli build` would, without Docker. First the build context is laid
+// out exactly as `faas-cli build --shrinkwrap` writes it; then the template's Dockerfile is
+// played stage by stage, each stage in a folder standing for its filesystem: WORKDIR, ENV, COPY
+// and RUN are carried out, the rest (FROM images, USER, HEALTHCHECK, CMD) only needs Docker.
+// The last stage's working directory and environment are what the image would run.
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, join, posix, relative, resolve, sep } from "node:path";
+import type { StackFunction } from "./stack.js";
+
+export interface Instruction {
+  readonly keyword: string;
+  readonly args: string;
+}
+
+export interface Stage {
+  readonly name: string;
+  readonly instructions: readonly Instruction[];
+}
+
+export interface Image {
+  /** The last stage's WORKDIR, where the function's process starts. */
+  readonly dir: string;
+  /** The last stage's ENV, as the watchdog and the function see it. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export function parseDockerfile(text: string): Stage[] {
+  const stages: { name: string; instructions: Instruction[] }[] = [];
+  const lines = text.replace(/\\\r?\n/g, " ").split(/\r?\n/);
+  for (const line of lines) {
+    const match = /^\s*([A-Za-z]+)\s+(.*?)\s*$/.exec(line);
+    if (!match || line.trimStart().startsWith("#")) continue;
+    const keyword = match[1]!.toUpperCase();
+    const args = match[2]!;
+    if (keyword === "FROM") {
+      const alias = /\sAS\s+(\S+)$/i.exec(args)?.[1];
+      stages.push({ name: alias ?? String(stages.length), instructions: [] });
+    } else if (stages.length > 0) {
+      stages.at(-1)!.instructions.push({ keyword, args });
+    }
+  }
+  return stages;
+}
+
+/** ENV a=1 b="two words" (and the legacy ENV a value). */
+export function parseEnv(args: string): Record<string, string> {
+  if (!/^\w+=/.test(args)) {
+    const [name, ...value] = args.split(/\s+/);
+    return { [name!]: value.join(" ") };
+  }
+  const env: Record<string, string> = {};
+  for (const match of args.matchAll(/(\w+)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/g)) {
+    env[match[1]!] = match[2] !== undefined ? match[2].replace(/\\(.)/g, "$1") : match[3]!;
+  }
+  return env;
+}
+
+/** Lays out build/<name>/ as `faas-cli build --shrinkwrap` does; returns its path. */
+export function layoutContext(root: string, name: string, fn: StackFunction, copy: readonly string[] = []): string {
+  const context = join(root, "build", name);
+  const functionDir = join(context, "function");
+  rmSync(context, { recursive: true, force: true });
+  mkdirSync(functionDir, { recursive: true });
+  cpSync(join(root, "template", fn.lang), context, { recursive: true });
+  // The handler is laid over the template's function/ scaffold; its build/ and template/ are skipped.
+  const handlerDir = resolve(root, fn.handler);
+  for (const entry of readdirSync(handlerDir)) {
+    if (entry === "build" || entry === "template") continue;
+    cpSync(join(handlerDir, entry), join(functionDir, entry), { recursive: true });
+  }
+  for (const path of copy) {
+    const source = resolve(root, path);
+    if (source !== root && !source.startsWith(root + sep)) {
+      throw new Error(`configuration.copy path ${path} is outside the project`);
+    }
+    cpSync(source, join(functionDir, relative(root, source)), { recursive: true });
+  }
+  return context;
+}
+
+function ignoredBy(patterns: readonly string[]): (path: string) => boolean {
+  return (path) => {
+    const parts = path.split(sep);
+    return patterns.some((pattern) =>
+      pattern.startsWith("**/") ? parts.includes(pattern.slice(3)) : path === pattern || path.startsWith(pattern + sep),
+    );
+  };
+}
+
+/** Sources of a COPY, with a * in the last path segment expanded. */
+function expandSources(from: string, source: string): string[] {
+  const path = join(from, source);
+  if (!basename(source).includes("*")) return existsSync(path) ? [path] : [];
+  const pattern = new RegExp(`^${basename(source).split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  const dir = dirname(path);
+  return existsSync(dir) ? readdirSync(dir).filter((entry) => pattern.test(entry)).map((entry) => join(dir, entry)) : [];
+}
+
+function run(command: string, cwd: string, env: Record<string, string>): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn("sh", ["-c", command], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+    child.on("error", fail);
+    child.on("close", (code) => {
+      if (code === 0) done();
+      else fail(new Error(`RUN ${command} exited with ${code} in ${cwd}:\n${output.slice(-4000)}`));
+    });
+  });
+}
+
+/** Plays the context's Dockerfile into build/<name>.stages/<stage>/ folders. */
+export async function buildImage(context: string, log: (line: string) => void = () => {}): Promise<Image> {
+  const stages = parseDockerfile(readFileSync(join(context, "Dockerfile"), "utf8"));
+  const dockerignore = join(context, ".dockerignore");
+  const ignored = ignoredBy(existsSync(dockerignore) ? readFileSync(dockerignore, "utf8").split(/\r?\n/).filter((l) => l && !l.startsWith("#")) : []);
+  const stagesDir = `${context.replace(/[/\\]$/, "")}.stages`;
+  rmSync(stagesDir, { recursive: true, force: true });
+
+  let image: Image | undefined;
+  for (const stage of stages) {
+    const root = join(stagesDir, stage.name);
+    const env: Record<string, string> = {};
+    let workdir = "/";
+    mkdirSync(root, { recursive: true });
+    for (const { keyword, args } of stage.instructions) {
+      const cwd = join(root, workdir);
+      if (keyword === "ENV") Object.assign(env, parseEnv(args));
+      if (keyword === "WORKDIR") {
+        workdir = posix.resolve(workdir, args);
+        mkdirSync(join(root, workdir), { recursive: true });
+      }
+      if (keyword === "RUN") {
+        log(`${stage.name}: RUN ${args}`);
+        await run(args, cwd, env);
+      }
+      if (keyword === "COPY") {
+        const words = args.split(/\s+/);
+        const fromStage = words.find((word) => word.startsWith("--from="))?.slice("--from=".length);
+        const [dest, ...sources] = words.filter((word) => !word.startsWith("--")).reverse();
+        const fromRoot = fromStage === undefined ? context : join(stagesDir, fromStage);
+        if (fromStage !== undefined && !stages.some((s) => s.name === fromStage && s.instructions.length > 0)) {
+          log(`${stage.name}: skipped COPY ${args} (stage ${fromStage} is a published image)`);
+          continue;
+        }
+        const target = join(cwd, dest!);
+        const intoDir = dest!.endsWith("/") || dest === "." || sources.length > 1;
+        for (const source of sources.reverse().flatMap((s) => expandSources(fromRoot, s))) {
+          const isDir = statSync(source).isDirectory();
+          const to = isDir || !intoDir ? target : join(target, basename(source));
+          const filter = (path: string) => fromStage !== undefined || !ignored(relative(context, path));
+          cpSync(source, to, { recursive: true, verbatimSymlinks: true, filter });
+        }
+      }
+    }
+    image = { dir: join(root, workdir), env };
+  }
+  if (!image) throw new Error(`${context}/Dockerfile has no stages`);
+  return image;
+}

@@ -1,0 +1,79 @@
+// Starts a built function the way the watchdog does: its fprocess, in the image's working
+// directory, with the image's environment. Each run gets its own temp dir (TMPDIR), so the
+// lock file it writes once listening is its own.
+import { spawn, type ChildProcessByStdio } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import type { Image } from "./image.js";
+
+export interface RunningFunction {
+  readonly url: string;
+  readonly port: number;
+  readonly pid: number;
+  /** The lock file the watchdog's /_/health looks for. */
+  readonly lockFile: string;
+  /** Everything the process has written to stdout and stderr so far. */
+  readonly output: () => string;
+  /** Resolves with the exit code (or the signal) once the process has ended. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly kill: (signal?: NodeJS.Signals) => void;
+}
+
+export interface StartOptions {
+  /** Set on top of the image's environment (stack.yml environment, test knobs). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Extra node flags, placed before the entry script. */
+  readonly nodeArgs?: readonly string[];
+  readonly timeoutMs?: number;
+}
+
+export function startFunction(image: Image, options: StartOptions = {}): Promise<RunningFunction> {
+  const tmp = mkdtempSync(join(tmpdir(), "fn-"));
+  const env: Record<string, string> = { PATH: process.env["PATH"] ?? "", ...image.env, TMPDIR: tmp, http_port: "0", ...options.env };
+  const [command, ...args] = (env["fprocess"] ?? "").split(/\s+/);
+  if (command !== "node") throw new Error(`fprocess must start with node, got "${env["fprocess"]}"`);
+  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(process.execPath, [...(options.nodeArgs ?? []), ...args], {
+    cwd: image.dir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`function did not start within ${options.timeoutMs ?? 15000}ms:\n${output}`));
+    }, options.timeoutMs ?? 15000);
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const port = /listening on [^\s]*:(\d+)/.exec(output)?.[1];
+      if (port && !settled) {
+        settled = true;
+        clearTimeout(timer);
+        resolve({
+          url: `http://127.0.0.1:${port}`,
+          port: Number(port),
+          pid: child.pid!,
+          lockFile: join(tmp, ".lock"),
+          output: () => output,
+          exited,
+          kill: (signal = "SIGTERM") => void child.kill(signal),
+        });
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+    void exited.then(({ code, signal }) => {
+      if (settled) return;
+      clearTimeout(timer);
+      reject(new Error(`function exited (${code ?? signal}) before listening:\n${output}`));
+    });
+  });
+}
+
+export const lockExists = (fn: RunningFunction): boolean => existsSync(fn.lockFile);

@@ -1,0 +1,38 @@
+// Reads stack.yml as faas-cli does: ${VAR} and ${VAR:-default} are substituted from the
+// environment before the YAML is parsed.
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+
+export interface StackFunction {
+  readonly lang: string;
+  readonly handler: string;
+  readonly image: string;
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly limits?: { readonly memory?: string };
+  readonly requests?: { readonly memory?: string };
+  readonly readonly_root_filesystem?: boolean;
+}
+
+export interface Stack {
+  readonly version: string | number;
+  readonly provider: { readonly name: string; readonly gateway: string };
+  readonly configuration?: {
+    readonly templates?: readonly { readonly name: string; readonly source?: string }[];
+    readonly copy?: readonly string[];
+  };
+  readonly functions: Readonly<Record<string, StackFunction>>;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function substituteEnv(text: string, env: Env): string {
+  return text.replace(/\$\{(\w+)(?::-([^}]*))?\}/g, (_, name: string, fallback: string | undefined) => {
+    const value = env[name];
+    return value !== undefined && value !== "" ? value : (fallback ?? "");
+  });
+}
+
+export function readStack(file: string, env: Env = process.env): Stack {
+  return parse(substituteEnv(readFileSync(file, "utf8"), env)) as Stack;
+}

@@ -1,0 +1,14 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    // As tsconfig.json "paths": in a build context each handler's package.json maps #ocr.
+    alias: { "#ocr": fileURLToPath(new URL("./ocr/index.ts", import.meta.url)) },
+  },
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 180_000,
+  },
+});
