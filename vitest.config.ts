@@ -8,6 +8,7 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/support/images.ts"],
     testTimeout: 20_000,
     hookTimeout: 180_000,
   },

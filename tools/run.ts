@@ -27,10 +27,12 @@ export interface StartOptions {
   /** Extra node flags, placed before the entry script. */
   readonly nodeArgs?: readonly string[];
   readonly timeoutMs?: number;
+  /** The process's TMPDIR (where its lock file goes); a new temp dir by default. */
+  readonly tmpDir?: string;
 }
 
 export function startFunction(image: Image, options: StartOptions = {}): Promise<RunningFunction> {
-  const tmp = mkdtempSync(join(tmpdir(), "fn-"));
+  const tmp = options.tmpDir ?? mkdtempSync(join(tmpdir(), "fn-"));
   const env: Record<string, string> = { PATH: process.env["PATH"] ?? "", ...image.env, TMPDIR: tmp, http_port: "0", ...options.env };
   const [command, ...args] = (env["fprocess"] ?? "").split(/\s+/);
   if (command !== "node") throw new Error(`fprocess must start with node, got "${env["fprocess"]}"`);

@@ -58,3 +58,12 @@ export declare class HttpError extends Error {
   readonly status: number;
   constructor(status: number, message: string, options?: ErrorOptions);
 }
+
+/**
+ * Reads query parameters strictly: each of `names` at most once, no other names; otherwise
+ * throws an HttpError 400 that names the parameter.
+ */
+export declare function readQuery<const Name extends string>(query: Query, names: readonly Name[]): Partial<Record<Name, string>>;
+
+/** A yes/no query parameter: absent → false; "", 1, true, yes → true; 0, false, no → false; else HttpError 400. */
+export declare function flag(value: string | undefined, name: string): boolean;

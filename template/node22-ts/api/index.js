@@ -13,3 +13,31 @@ export class HttpError extends Error {
     this.status = status;
   }
 }
+
+/**
+ * Reads query parameters strictly: each of `names` at most once, no other names. Anything
+ * else is the client's mistake, answered with a 400 that names the parameter.
+ */
+export function readQuery(query, names) {
+  const params = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (!names.includes(name)) {
+      throw new HttpError(400, `unknown query parameter "${name}"; this function takes: ${names.join(", ")}`);
+    }
+    if (Array.isArray(value)) {
+      throw new HttpError(400, `query parameter "${name}" is given ${value.length} times; give it once`);
+    }
+    if (value !== undefined) params[name] = value;
+  }
+  return params;
+}
+
+const YES = ["", "1", "true", "yes"];
+const NO = ["0", "false", "no"];
+
+/** A yes/no query parameter: absent → false; "", 1, true, yes → true; 0, false, no → false. */
+export function flag(value, name) {
+  if (value === undefined || NO.includes(value)) return false;
+  if (YES.includes(value)) return true;
+  throw new HttpError(400, `query parameter "${name}" must be true or false (or 1/0, yes/no), got "${value}"`);
+}

@@ -22,11 +22,12 @@ export interface Config {
 export type Env = Readonly<Record<string, string | undefined>>;
 
 const DEFAULT_BODY_LIMIT = "1mb";
-const DEFAULT_TIMEOUT = "10s";
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 export function readConfig(env: Env): Config {
-  const writeTimeout = env["write_timeout"] || DEFAULT_TIMEOUT;
   const bodyLimitText = env["MAX_BODY_SIZE"] || DEFAULT_BODY_LIMIT;
+  const duration = (name: string, fallback: number) => (env[name] ? parseDuration(name, env[name]) : fallback);
+  const writeTimeout = duration("write_timeout", DEFAULT_TIMEOUT_MS);
   return {
     port: parsePort(env["http_port"] || "3000"),
     host: env["http_host"] || "127.0.0.1",
@@ -34,8 +35,8 @@ export function readConfig(env: Env): Config {
     bodyLimitText,
     // The watchdog keeps routing traffic for healthcheck_interval (default: write_timeout)
     // after it forwards SIGTERM, so that is how long the function must keep answering.
-    drainMs: parseDuration("drain_timeout", env["drain_timeout"] || env["healthcheck_interval"] || writeTimeout),
-    closeGraceMs: parseDuration("write_timeout", writeTimeout),
+    drainMs: duration("drain_timeout", duration("healthcheck_interval", writeTimeout)),
+    closeGraceMs: writeTimeout,
     lockFile: env["suppress_lock"] === "true" ? join(tmpdir(), ".lock") : null,
   };
 }

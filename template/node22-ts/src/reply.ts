@@ -4,12 +4,14 @@ import type { Request, Response } from "express";
 import type { Outcome } from "./invoke.js";
 
 export function sendOutcome(req: Request, res: Response, outcome: Outcome): void {
+  // Headers the handler set (Allow, Retry-After...) go out with errors too; the body's type is ours.
+  res.set(outcome.headers);
   if (!outcome.ok) {
     const status = outcome.status >= 400 ? outcome.status : undefined;
     sendError(req, res, typeof outcome.error === "string" && status ? { status, message: outcome.error } : outcome.error);
     return;
   }
-  res.status(outcome.status).set(outcome.headers);
+  res.status(outcome.status);
   sendValue(res, outcome.value);
 }
 
@@ -56,6 +58,6 @@ export function sendError(req: Request, res: Response, error: unknown): void {
   if (req.accepts(["application/json", "text/plain"]) === "text/plain") {
     res.type("text/plain; charset=utf-8").send(`${message}\n`);
   } else {
-    res.json({ error: message });
+    res.type("application/json; charset=utf-8").send(JSON.stringify({ error: message }));
   }
 }

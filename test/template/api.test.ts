@@ -1,0 +1,58 @@
+// The handler API's runtime helpers (template/node22-ts/api), called directly.
+import { describe, expect, test } from "vitest";
+import { HttpError, flag, readQuery } from "@node22-ts/api";
+
+function status400(run: () => unknown, message: RegExp): void {
+  let thrown: unknown;
+  try {
+    run();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(HttpError);
+  expect((thrown as HttpError).status).toBe(400);
+  expect((thrown as HttpError).message).toMatch(message);
+}
+
+describe("HttpError", () => {
+  test("carries a 4xx/5xx status and its message", () => {
+    const error = new HttpError(422, "count must be a number", { cause: "x" });
+    expect([error.status, error.message, error.name, error.cause]).toEqual([422, "count must be a number", "HttpError", "x"]);
+    expect(error).toBeInstanceOf(Error);
+  });
+
+  test.each([200, 399, 600, 4.5])("refuses status %s", (status) => {
+    expect(() => new HttpError(status, "x")).toThrow(RangeError);
+  });
+});
+
+describe("readQuery", () => {
+  test("gives each known parameter once", () => {
+    expect(readQuery(Object.assign(Object.create(null), { count: "3", key: "" }), ["count", "key", "seed"])).toEqual({ count: "3", key: "" });
+  });
+
+  test("refuses unknown and repeated parameters, naming them", () => {
+    status400(() => readQuery({ size: "3" }, ["count", "seed"]), /unknown query parameter "size"; this function takes: count, seed/);
+    status400(() => readQuery(JSON.parse('{"__proto__": "1"}'), ["count"]), /unknown query parameter "__proto__"/);
+    status400(() => readQuery({ count: ["1", "2"] }, ["count"]), /"count" is given 2 times/);
+  });
+});
+
+describe("flag", () => {
+  test.each([
+    [undefined, false],
+    ["", true],
+    ["1", true],
+    ["true", true],
+    ["yes", true],
+    ["0", false],
+    ["false", false],
+    ["no", false],
+  ])("%j → %s", (value, expected) => {
+    expect(flag(value, "correct")).toBe(expected);
+  });
+
+  test("refuses anything else, naming the parameter and the value", () => {
+    status400(() => flag("perhaps", "correct"), /query parameter "correct" must be true or false \(or 1\/0, yes\/no\), got "perhaps"/);
+  });
+});

@@ -1,0 +1,165 @@
+// The template's HTTP semantics, over real HTTP against the compiled server in a child
+// process, with a handler (test/fixtures/echo) that answers in every way a handler can.
+import { request } from "node:http";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { startFunction, type RunningFunction } from "../../tools/run.js";
+
+let fn: RunningFunction;
+let small: RunningFunction;
+
+beforeAll(async () => {
+  const image = inject("images")["echo"]!;
+  [fn, small] = await Promise.all([startFunction(image), startFunction(image, { env: { MAX_BODY_SIZE: "1kb" } })]);
+});
+afterAll(() => {
+  fn?.kill("SIGINT");
+  small?.kill("SIGINT");
+});
+
+const get = (path: string, init?: RequestInit) => fetch(`${fn.url}${path}`, init);
+
+/** A raw request, for what fetch cannot send: no content type, chunked bodies. */
+function raw(base: string, path: string, body: Buffer, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; type: string; text: string }>((resolve, reject) => {
+    const req = request(`${base}${path}`, { method: "POST", headers }, (res) => {
+      let text = "";
+      res.on("data", (chunk: Buffer) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode!, type: String(res.headers["content-type"]), text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe("what the handler receives", () => {
+  test("JSON bodies arrive parsed, including +json types and bare JSON values", async () => {
+    const object = await (await get("/echo", { method: "POST", body: '{"a":[1,2]}', headers: { "content-type": "application/json" } })).json();
+    expect(object).toMatchObject({ kind: "object", body: { a: [1, 2] }, method: "POST", path: "/echo" });
+    const problem = await (await get("/echo", { method: "POST", body: "42", headers: { "content-type": "application/problem+json" } })).json();
+    expect(problem).toMatchObject({ kind: "number", body: 42 });
+  });
+
+  test("text/* bodies arrive as strings, any other type as a Buffer", async () => {
+    const text = await (await get("/echo", { method: "POST", body: "línea 1\n", headers: { "content-type": "text/plain; charset=utf-8" } })).json();
+    expect(text).toMatchObject({ kind: "string", body: "línea 1\n" });
+    const binary = await (await get("/echo", { method: "POST", body: new Uint8Array([0, 255, 10]), headers: { "content-type": "application/octet-stream" } })).json();
+    expect(binary).toMatchObject({ kind: "buffer", body: Buffer.from([0, 255, 10]).toString("base64") });
+    const form = await (await get("/echo", { method: "POST", body: "a=1&b=2", headers: { "content-type": "application/x-www-form-urlencoded" } })).json();
+    expect(form).toMatchObject({ kind: "buffer", body: Buffer.from("a=1&b=2").toString("base64") });
+  });
+
+  test("a body without a content type is read as text, and no body gives an empty string", async () => {
+    const untyped = await raw(fn.url, "/echo", Buffer.from("scanned"));
+    expect(JSON.parse(untyped.text)).toMatchObject({ kind: "string", body: "scanned", contentType: null });
+    expect(await (await get("/echo?count=3&flag")).json()).toMatchObject({ kind: "string", body: "", method: "GET", query: { count: "3", flag: "" } });
+  });
+
+  test("the event can negotiate on the Accept header", async () => {
+    expect(await (await get("/accepts", { headers: { accept: "text/plain" } })).json()).toEqual({ best: "text/plain" });
+    expect(await (await get("/accepts", { headers: { accept: "image/png" } })).json()).toEqual({ best: false });
+  });
+});
+
+describe("how results become answers", () => {
+  test.each([
+    ["/echo", "application/json; charset=utf-8"],
+    ["/array", "application/json; charset=utf-8"],
+    ["/text", "text/plain; charset=utf-8"],
+    ["/csv", "text/csv; charset=utf-8"],
+    ["/buffer", "application/octet-stream"],
+    ["/bytes", "application/octet-stream"],
+  ])("%s answers 200 with %s", async (path, type) => {
+    const res = await get(path);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe(type);
+  });
+
+  test("bodies arrive intact", async () => {
+    expect(await (await get("/array")).json()).toEqual([1, "two"]);
+    expect(await (await get("/text")).text()).toBe("plain words");
+    expect(await (await get("/csv")).text()).toBe("a,b\n1,2\n");
+    expect([...new Uint8Array(await (await get("/buffer")).arrayBuffer())]).toEqual([0, 1, 2, 255]);
+    expect([...new Uint8Array(await (await get("/bytes")).arrayBuffer())]).toEqual([7, 8, 9]);
+  });
+
+  test("context.status().succeed(), undefined results and late succeed() calls", async () => {
+    const created = await get("/created");
+    expect([created.status, await created.json()]).toEqual([201, { created: true }]);
+    const empty = await get("/empty");
+    expect([empty.status, await empty.text()]).toEqual([200, ""]);
+    expect(await (await get("/later")).text()).toBe("answered later");
+  });
+
+  test("every answer carries X-Content-Type-Options: nosniff", async () => {
+    for (const path of ["/text", "/throw", "/http-error", "/nowhere"]) {
+      expect((await get(path)).headers.get("x-content-type-options")).toBe("nosniff");
+    }
+  });
+});
+
+describe("errors", () => {
+  test.each(["/throw", "/reject"])("%s answers 500 with a JSON error, no stack or path, and logs it once", async (path) => {
+    const logged = () => fn.output().split("\n").filter((line) => line.startsWith(`error: GET ${path} 500`)).length;
+    const before = logged();
+    const res = await get(path);
+    expect(res.status).toBe(500);
+    expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    const body = await res.text();
+    expect(JSON.parse(body)).toEqual({ error: "Internal Server Error" });
+    expect(body).not.toMatch(/home\/app|at |Error:/);
+    await expect.poll(logged).toBe(before + 1);
+    await get("/text");
+    await expect.poll(() => fn.output()).toMatch(/GET \/text 200/);
+    expect(logged()).toBe(before + 1);
+  });
+
+  test("the server keeps answering after a handler throws", async () => {
+    await get("/throw");
+    expect((await get("/text")).status).toBe(200);
+  });
+
+  test("an HttpError answers its status and message, as JSON or as text on request", async () => {
+    const json = await get("/http-error");
+    expect([json.status, await json.json()]).toEqual([422, { error: "count must be a whole number" }]);
+    const text = await get("/http-error", { headers: { accept: "text/plain" } });
+    expect([text.status, text.headers.get("content-type"), await text.text()]).toEqual([422, "text/plain; charset=utf-8", "count must be a whole number\n"]);
+  });
+
+  test("context.status(4xx).fail(message) answers that status and message", async () => {
+    const res = await get("/status-fail");
+    expect([res.status, await res.json()]).toEqual([409, { error: "that name is taken" }]);
+  });
+
+  test("malformed JSON answers 400 with a JSON error that says so", async () => {
+    const res = await get("/echo", { method: "POST", body: '{"Contenido": [', headers: { "content-type": "application/json" } });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(await res.json()).toEqual({ error: expect.stringMatching(/^malformed JSON body/) });
+  });
+
+  test.each([
+    ["application/json", `{"a":"${"x".repeat(2000)}"}`],
+    ["text/plain", "x".repeat(2000)],
+    ["application/octet-stream", "x".repeat(2000)],
+  ])("a %s body over MAX_BODY_SIZE answers 413 with a JSON error naming the limit", async (type, body) => {
+    const res = await fetch(`${small.url}/echo`, { method: "POST", body, headers: { "content-type": type } });
+    expect(res.status).toBe(413);
+    expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(await res.json()).toEqual({ error: "request body is larger than the 1kb limit (MAX_BODY_SIZE)" });
+  });
+
+  test("a chunked body (no Content-Length) over the limit answers 413 too", async () => {
+    const res = await raw(small.url, "/echo", Buffer.alloc(4096, 120), { "content-type": "text/plain", "transfer-encoding": "chunked" });
+    expect([res.status, res.type]).toEqual([413, "application/json; charset=utf-8"]);
+  });
+
+  test("a body under the limit is accepted by the same server", async () => {
+    const res = await fetch(`${small.url}/echo`, { method: "POST", body: "x".repeat(900) });
+    expect(res.status).toBe(200);
+  });
+});
+
+test("one log line per request: method, path, status and milliseconds", async () => {
+  await get("/text?secret=1");
+  await expect.poll(() => fn.output()).toMatch(/^GET \/text 200 \d+\.\dms$/m);
+});

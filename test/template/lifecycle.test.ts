@@ -1,0 +1,82 @@
+// Readiness and shutdown under the watchdog, with real processes and real signals.
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { expect, inject, test } from "vitest";
+import { startFunction } from "../../tools/run.js";
+
+const echo = () => inject("images")["echo"]!;
+
+test("the lock file appears only once the server listens, and never without suppress_lock", async () => {
+  const tmpDir = mkdtempSync(join(tmpdir(), "lock-"));
+  const lockFile = join(tmpDir, ".lock");
+  const starting = startFunction(echo(), { tmpDir, env: { FIXTURE_LOAD_DELAY_MS: "1500" } });
+  for (let i = 0; i < 10; i++) {
+    expect(existsSync(lockFile), "lock file before the server listens").toBe(false);
+    await sleep(100);
+  }
+  const fn = await starting;
+  expect(existsSync(lockFile)).toBe(true);
+  expect((await fetch(`${fn.url}/text`)).status).toBe(200);
+  fn.kill("SIGINT");
+  expect(await fn.exited).toEqual({ code: 0, signal: null });
+  expect(existsSync(lockFile), "lock file after shutdown").toBe(false);
+
+  const unlocked = await startFunction(echo(), { env: { suppress_lock: "false" } });
+  expect(existsSync(unlocked.lockFile)).toBe(false);
+  unlocked.kill("SIGINT");
+  await unlocked.exited;
+});
+
+test("SIGTERM: in-flight and new requests are answered through the drain window, then exit 0", async () => {
+  const fn = await startFunction(echo(), { env: { drain_timeout: "2s" } });
+  const inFlight = fetch(`${fn.url}/slow?ms=1200`);
+  await sleep(200);
+  const signalled = Date.now();
+  fn.kill("SIGTERM");
+  await expect.poll(() => existsSync(fn.lockFile), { timeout: 1000 }).toBe(false);
+
+  await sleep(500);
+  const during = await fetch(`${fn.url}/text`);
+  expect(during.status).toBe(200);
+  expect(await during.text()).toBe("plain words");
+  expect(during.headers.get("connection")).toBe("close");
+
+  const slow = await inFlight;
+  expect([slow.status, await slow.text()]).toEqual([200, "slow answer"]);
+
+  expect(await fn.exited).toEqual({ code: 0, signal: null });
+  const elapsed = Date.now() - signalled;
+  expect(elapsed).toBeGreaterThanOrEqual(2000);
+  expect(fn.output()).toMatch(/shutdown: SIGTERM, answering for 2000ms more/);
+  await expect(fetch(`${fn.url}/text`)).rejects.toThrow();
+});
+
+test("after the drain window, a request still running gets to finish before the exit", async () => {
+  const fn = await startFunction(echo(), { env: { drain_timeout: "300ms" } });
+  const inFlight = fetch(`${fn.url}/slow?ms=1500`);
+  await sleep(100);
+  fn.kill("SIGTERM");
+  const slow = await inFlight;
+  expect([slow.status, await slow.text()]).toEqual([200, "slow answer"]);
+  expect(await fn.exited).toEqual({ code: 0, signal: null });
+});
+
+test("a second SIGTERM, or SIGINT, cuts the drain window short", async () => {
+  const twice = await startFunction(echo(), { env: { drain_timeout: "60s" } });
+  const ctrlC = await startFunction(echo(), { env: { drain_timeout: "60s" } });
+  const started = Date.now();
+  twice.kill("SIGTERM");
+  await sleep(200);
+  twice.kill("SIGTERM");
+  ctrlC.kill("SIGINT");
+  expect(await twice.exited).toEqual({ code: 0, signal: null });
+  expect(await ctrlC.exited).toEqual({ code: 0, signal: null });
+  expect(Date.now() - started).toBeLessThan(10_000);
+});
+
+test("a bad setting stops the start with exit 1 and a message naming it", async () => {
+  await expect(startFunction(echo(), { env: { MAX_BODY_SIZE: "lots" } })).rejects.toThrow(/exited \(1\)[\s\S]*MAX_BODY_SIZE must be a size such as 512kb or 16mb, got "lots"/);
+  await expect(startFunction(echo(), { env: { write_timeout: "15 seconds" } })).rejects.toThrow(/write_timeout must be a duration/);
+});
