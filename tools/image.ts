@@ -4,7 +4,8 @@
 // and RUN are carried out, the rest (FROM images, USER, HEALTHCHECK, CMD) only needs Docker.
 // The last stage's working directory and environment are what the image would run.
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, posix, relative, resolve, sep } from "node:path";
 import type { StackFunction } from "./stack.js";
 
@@ -158,5 +159,32 @@ export async function buildImage(context: string, log: (line: string) => void = 
     image = { dir: join(root, workdir), env };
   }
   if (!image) throw new Error(`${context}/Dockerfile has no stages`);
+  return image;
+}
+
+/** A digest of every file a function's image is built from. */
+function inputsDigest(paths: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const path of paths) {
+    if (!existsSync(path)) continue;
+    const files = statSync(path).isDirectory()
+      ? readdirSync(path, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort()
+      : [path];
+    for (const file of files) hash.update(file).update("\0").update(readFileSync(file)).update("\0");
+  }
+  return hash.digest("hex");
+}
+
+/** Lays out and builds a function unless its last build came from the same files. */
+export async function ensureImage(root: string, name: string, fn: StackFunction, copy: readonly string[] = [], log?: (line: string) => void): Promise<Image> {
+  const digest = inputsDigest([join(root, "template", fn.lang), resolve(root, fn.handler), ...copy.map((path) => resolve(root, path))]);
+  const stamp = join(root, "build", `${name}.stages`, "inputs.json");
+  if (existsSync(stamp)) {
+    const built = JSON.parse(readFileSync(stamp, "utf8")) as { digest: string; image: Image };
+    if (built.digest === digest && existsSync(built.image.dir)) return built.image;
+  }
+  log?.(`building ${name} (${fn.lang}, ${fn.handler})`);
+  const image = await buildImage(layoutContext(root, name, fn, copy), log);
+  writeFileSync(stamp, JSON.stringify({ digest, image }));
   return image;
 }

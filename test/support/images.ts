@@ -1,7 +1,7 @@
 // Vitest global setup: builds every function image the tests run, once per test run, the
 // way `faas-cli build` would (tools/image.ts), two at a time.
 import type { TestProject } from "vitest/node";
-import { buildImage, layoutContext, type Image } from "../../tools/image.js";
+import { ensureImage, type Image } from "../../tools/image.js";
 import { readStack, type StackFunction } from "../../tools/stack.js";
 
 declare module "vitest" {
@@ -31,7 +31,7 @@ export default async function setup(project: TestProject): Promise<void> {
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const [name, fn, copy] = next;
-      images[name] = await buildImage(layoutContext(ROOT, name, fn, copy));
+      images[name] = await ensureImage(ROOT, name, fn, copy);
     }
   };
   await Promise.all([worker(), worker()]);

@@ -1,0 +1,70 @@
+// npm run cliente: the packet client. Fetches a paquete from generador, sends it to validador,
+// writes the findings to paraeljefe-<Id>.txt and prints how many entries got each status.
+//   npm run cliente -- [--gateway URL] [--count N] [--correct] [--out DIR]
+// The gateway is --gateway, else OPENFAAS_URL, else the local run (npm start).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    gateway: { type: "string" },
+    count: { type: "string" },
+    correct: { type: "boolean", default: false },
+    out: { type: "string", default: "." },
+  },
+});
+const gateway = (values.gateway ?? process.env["OPENFAAS_URL"] ?? "http://127.0.0.1:8080").replace(/\/+$/, "");
+
+async function call(name: string, init: RequestInit, query: string): Promise<Response> {
+  const url = `${gateway}/function/${name}${query}`;
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (error) {
+    const reason = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(
+      `cannot reach the gateway at ${gateway} (${reason?.code ?? reason?.message ?? String(error)}). ` +
+        "Is `npm start` running, or do --gateway / OPENFAAS_URL point at your OpenFaaS gateway?",
+    );
+  }
+  if (!res.ok) {
+    const body = (await res.text()).trim();
+    let message = body;
+    try {
+      message = (JSON.parse(body) as { error?: string }).error ?? body;
+    } catch {
+      // not JSON: the text is the message
+    }
+    throw new Error(`${name} answered ${res.status}: ${message || res.statusText}`);
+  }
+  return res;
+}
+
+try {
+  const generated = await call("generador", {}, `?compact=1${values.count ? `&count=${encodeURIComponent(values.count)}` : ""}`);
+  const packet = await generated.text();
+  const id = (JSON.parse(packet) as { Id: string }).Id;
+  const validated = await call(
+    "validador",
+    { method: "POST", body: packet, headers: { "Content-Type": "application/json", Accept: "text/plain" } },
+    values.correct ? "?correct=1" : "",
+  );
+  const findings = await validated.text();
+  const file = join(values.out, `paraeljefe-${id}.txt`);
+  writeFileSync(file, findings);
+
+  const counts = new Map<string, number>();
+  const lines = findings.split("\n").filter(Boolean);
+  for (const line of lines) {
+    const status = line.split(" ")[1] ?? "";
+    counts.set(status, (counts.get(status) ?? 0) + 1);
+  }
+  console.log(`paquete ${id}: ${lines.length} entries, findings in ${file}`);
+  for (const status of ["OK", "ERR", "ILL", "AMB"]) {
+    if (counts.has(status)) console.log(`${status.padEnd(3)} ${counts.get(status)}`);
+  }
+} catch (error) {
+  console.error(`cliente: ${(error as Error).message}`);
+  process.exit(1);
+}
