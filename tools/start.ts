@@ -20,6 +20,7 @@ async function stop(code: number): Promise<void> {
   gateway.close();
   for (const fn of running.values()) fn.kill("SIGINT");
   await Promise.all([...running.values()].map((fn) => fn.exited));
+  if (code === 0) console.log("stopped.");
   process.exit(code);
 }
 
@@ -62,7 +63,7 @@ gateway.listen(port, host, () => {
   const address = gateway.address();
   const url = `http://${host}:${typeof address === "object" && address ? address.port : port}`;
   console.log(`gateway: ${url}`);
-  for (const name of running.keys()) console.log(`  ${url}/function/${name}`);
+  for (const [name, fn] of running) console.log(`  ${url}/function/${name}  (its server: ${fn.url})`);
   console.log("Ctrl-C stops everything.");
 });
 process.on("SIGINT", () => void stop(0));

@@ -1,0 +1,49 @@
+// Run at image build time (npm test), on the compiled handler with Node's test runner.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { HttpError, type FunctionContext, type FunctionEvent } from "@node22-ts/api";
+import handle, { readRequest } from "./handler.js";
+
+const rejects400 = (query: Record<string, string | string[]>, pattern: RegExp) =>
+  assert.throws(() => readRequest(query), (error: unknown) => error instanceof HttpError && error.status === 400 && pattern.test(error.message));
+
+test("reads the query with its defaults", () => {
+  const request = readRequest({ seed: "42" });
+  assert.equal(request.seed, 42);
+  assert.ok(request.count >= 1 && request.count <= 500);
+  assert.deepEqual(readRequest({ seed: "42" }), request, "the default count is drawn from the seed");
+  assert.equal(request.errRate, 0.1);
+  assert.equal(request.format, "json");
+  assert.equal(readRequest({ count: "0", err: "0.25", ill: ".5", key: "", compact: "true" }).key, true);
+});
+
+test("names the parameter in every query mistake", () => {
+  rejects400({ count: "-1" }, /"count" must be a whole number from 0 to 100000/);
+  rejects400({ count: "100001" }, /"count"/);
+  rejects400({ count: "1e3" }, /"count"/);
+  rejects400({ seed: "4294967296" }, /"seed"/);
+  rejects400({ err: "1.5" }, /"err" must be a rate from 0 to 1/);
+  rejects400({ ill: "NaN" }, /"ill"/);
+  rejects400({ err: "0.6", ill: "0.6" }, /"err" and "ill" add up to 1.2/);
+  rejects400({ format: "xml" }, /"format" must be json or text/);
+  rejects400({ key: "maybe" }, /"key" must be true or false/);
+  rejects400({ key: "1", format: "text" }, /"key" needs format=json/);
+  rejects400({ size: "3" }, /unknown query parameter "size"/);
+  rejects400({ count: ["1", "2"] }, /"count" is given 2 times/);
+});
+
+test("answers a reproducible packet of 27-character lines with its answer key", async () => {
+  const headers: Record<string, string> = {};
+  const context = { headers: (values: Record<string, string>) => Object.assign(headers, values) } as unknown as FunctionContext;
+  const event = (query: Record<string, string>): FunctionEvent =>
+    ({ method: "GET", path: "/", body: "", headers: {}, query, accepts: () => false }) as FunctionEvent;
+  const first = JSON.parse(await handle(event({ count: "3", seed: "7", key: "1" }), context));
+  const again = JSON.parse(await handle(event({ count: "3", seed: "7", key: "1" }), context));
+  assert.equal(headers["Content-Type"], "application/json; charset=utf-8");
+  assert.match(first.Id, /^[0-9A-Za-z]{27}$/);
+  assert.notEqual(first.Id, again.Id);
+  assert.deepEqual(first.Contenido, again.Contenido);
+  assert.equal(first.Contenido.length, 3);
+  for (const lines of first.Contenido) assert.deepEqual(lines.map((line: string) => line.length), [27, 27, 27]);
+  assert.equal(first.Key.length, 3);
+});

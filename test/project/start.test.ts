@@ -1,0 +1,105 @@
+// npm start and the packet client, as a newcomer runs them: real processes, real ports.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+
+interface Started {
+  readonly url: string;
+  readonly output: () => string;
+  /** Signals the whole process group, as Ctrl-C in a terminal does; resolves once npm is gone. */
+  readonly stop: (signal: NodeJS.Signals) => Promise<void>;
+}
+
+/** Runs `npm start` in its own process group; resolves once the gateway listens. */
+function npmStart(port: number): Promise<Started> {
+  const child = spawn("npm", ["start", "--silent"], { env: { ...process.env, PORT: String(port) }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const stop = async (signal: NodeJS.Signals) => {
+    process.kill(-child.pid!, signal);
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk;
+      const url = /gateway: (http:\/\/\S+)/.exec(output)?.[1];
+      if (url && output.includes("Ctrl-C stops everything.")) resolve({ url, output: () => output, stop });
+    });
+    void exited.then((code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+let gateway: Started;
+beforeAll(async () => {
+  gateway = await npmStart(await freePort());
+}, 120_000);
+afterAll(async () => {
+  await gateway?.stop("SIGINT");
+});
+
+test("serves both functions on /function/<name>, like the gateway; the pipe from generador to validador works", async () => {
+  const packet = await (await fetch(`${gateway.url}/function/generador?count=5&key=1`)).text();
+  const res = await fetch(`${gateway.url}/function/validador`, { method: "POST", body: packet, headers: { "content-type": "text/plain" } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("x-call-id")).toMatch(/^[0-9a-f-]{36}$/);
+  expect((await res.text()).trimEnd().split("\n")).toEqual((JSON.parse(packet) as { Key: string[] }).Key);
+});
+
+test("answers 404 for an unknown function, and /healthz while both are up", async () => {
+  const unknown = await fetch(`${gateway.url}/function/contador`);
+  expect([unknown.status, await unknown.text()]).toEqual([404, "function not found: contador\n"]);
+  const health = await fetch(`${gateway.url}/healthz`);
+  expect([health.status, await health.text()]).toEqual([200, "OK\n"]);
+});
+
+test("says so clearly when the port is taken", async () => {
+  const port = Number(new URL(gateway.url).port);
+  const second = spawnSync("npm", ["start", "--silent"], { env: { ...process.env, PORT: String(port) }, encoding: "utf8", timeout: 60_000 });
+  expect(second.status).toBe(1);
+  expect(second.stderr).toContain(`port ${port} is in use: stop what holds it, or choose another one: PORT=8081 npm start`);
+}, 60_000);
+
+test("the packet client writes paraeljefe-<Id>.txt and prints a count per status", () => {
+  const out = mkdtempSync(join(tmpdir(), "cliente-"));
+  const run = spawnSync("node", [".build/tools/cliente.js", "--gateway", gateway.url, "--count", "40", "--out", out], { encoding: "utf8" });
+  expect(run.stderr).toBe("");
+  expect(run.status).toBe(0);
+  const [file] = readdirSync(out);
+  expect(file).toMatch(/^paraeljefe-[0-9A-Za-z]{27}\.txt$/);
+  const lines = readFileSync(join(out, file!), "utf8").trimEnd().split("\n");
+  expect(lines).toHaveLength(40);
+  expect(run.stdout).toContain(`paquete ${file!.slice(11, 38)}: 40 entries, findings in ${join(out, file!)}`);
+  const counted = [...run.stdout.matchAll(/^(OK|ERR|ILL|AMB) +(\d+)$/gm)].reduce((sum, match) => sum + Number(match[2]), 0);
+  expect(counted).toBe(40);
+});
+
+test("the packet client explains an unreachable gateway and an error answer", async () => {
+  const port = await freePort();
+  const down = spawnSync("node", [".build/tools/cliente.js", "--gateway", `http://127.0.0.1:${port}`], { encoding: "utf8" });
+  expect(down.status).toBe(1);
+  expect(down.stderr).toMatch(new RegExp(`cliente: cannot reach the gateway at http://127.0.0.1:${port} \\(ECONNREFUSED\\)`));
+  const refused = spawnSync("node", [".build/tools/cliente.js", "--gateway", gateway.url, "--count", "0"], { encoding: "utf8" });
+  expect(refused.status).toBe(1);
+  expect(refused.stderr).toBe("cliente: generador answered 404: no paquete available: count=0 asks for an empty one\n");
+});
+
+test("Ctrl-C stops the gateway and both functions cleanly", async () => {
+  const started = await npmStart(await freePort());
+  const servers = [...started.output().matchAll(/its server: (http:\/\/\S+)\)/g)].map((match) => match[1]!);
+  expect(servers).toHaveLength(2);
+  await started.stop("SIGINT");
+  await expect.poll(started.output).toMatch(/stopped\.\n/);
+  for (const url of [started.url, ...servers]) await expect(fetch(url)).rejects.toThrow();
+}, 120_000);

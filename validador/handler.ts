@@ -1,0 +1,48 @@
+// validador: POST a paquete (generador's JSON, or the scanner's text file) → the findings,
+// one line per entry, or JSON for clients that ask for it.
+import { HttpError, flag, readQuery, type FunctionContext, type FunctionEvent } from "@node22-ts/api";
+import { PacketError, findingLine, parsePacket, readPacket, type Finding, type Status } from "#ocr";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function decode(body: Buffer): string {
+  try {
+    return utf8.decode(body);
+  } catch {
+    throw new HttpError(400, "the body is not valid UTF-8 text");
+  }
+}
+
+export function summarize(findings: readonly Finding[]): Record<Status, number> {
+  const summary: Record<Status, number> = { OK: 0, ERR: 0, ILL: 0, AMB: 0 };
+  for (const finding of findings) summary[finding.status] += 1;
+  return summary;
+}
+
+export default async function handle(event: FunctionEvent, context: FunctionContext): Promise<unknown> {
+  if (event.method !== "POST") {
+    context.headers({ Allow: "POST" });
+    throw new HttpError(405, `${event.method} is not supported: POST a paquete`);
+  }
+  const params = readQuery(event.query, ["correct", "classic"]);
+  const correct = flag(params.correct, "correct");
+  const classic = flag(params.classic, "classic");
+
+  let packet;
+  try {
+    packet = parsePacket(Buffer.isBuffer(event.body) ? decode(event.body) : event.body);
+  } catch (error) {
+    throw error instanceof PacketError ? new HttpError(400, error.message) : error;
+  }
+  const findings = readPacket(packet, { correct });
+
+  if (packet.id !== undefined) context.headers({ "X-Paquete-Id": packet.id });
+  if (event.accepts("text/plain", "application/json") === "application/json") {
+    return { Id: packet.id ?? null, entries: findings, summary: summarize(findings) };
+  }
+  if (packet.id !== undefined) {
+    // The original client saved the findings as paraeljefe-<Id>.txt.
+    context.headers({ "Content-Disposition": `attachment; filename="paraeljefe-${packet.id}.txt"` });
+  }
+  return findings.map((finding) => `${findingLine(finding, classic)}\n`).join("");
+}
