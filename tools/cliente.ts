@@ -26,6 +26,7 @@ async function call(name: string, init: RequestInit, query: string): Promise<Res
     throw new Error(
       `cannot reach the gateway at ${gateway} (${reason?.code ?? reason?.message ?? String(error)}). ` +
         "Is `npm start` running, or do --gateway / OPENFAAS_URL point at your OpenFaaS gateway?",
+      { cause: error },
     );
   }
   if (!res.ok) {

@@ -1,0 +1,17 @@
+/**
+ * Lector OCR: the pure domain module. Reads bank scanner art (3x3 digit cells) into account
+ * numbers and findings, parses packets in both accepted forms, and generates packet content.
+ * No I/O and no dependencies: it is copied into each function's image and compiled there.
+ */
+export { DIGIT_NEIGHBOURS, LINE_WIDTH, PATTERNS } from "./cells.js";
+export { isValid } from "./checksum.js";
+export { findingLine, readPacket } from "./findings.js";
+export type { Finding, ReadOptions, Status } from "./findings.js";
+export { generate } from "./generate.js";
+export type { GenerateOptions, Generated } from "./generate.js";
+export { MAX_ENTRIES, PacketError } from "./packet.js";
+export type { Packet } from "./packet.js";
+export { parsePacket } from "./parse.js";
+export { render } from "./render.js";
+export type { Lines } from "./render.js";
+export { packetText } from "./scanner.js";

@@ -1,0 +1,176 @@
+/**
+ * Reading one entry's art into cell keys (see cells.ts). Lines are given as (string, start,
+ * length) so the text form is read in place, without slicing it into line strings.
+ */
+import { CHAR_CLASS, FOREIGN, FOREIGN_BITS, GROUP_LOW_BITS, LINE_WIDTH, UNREADABLE_KEY } from "./cells.js";
+
+/**
+ * Keys of the 9 cells of three lines that each have at least 27 characters from their start.
+ * Writes keys[at..at+8]; returns non-zero when some cell holds a foreign character.
+ */
+export function fullWidthKeys(
+  s0: string,
+  a0: number,
+  s1: string,
+  a1: number,
+  s2: string,
+  a2: number,
+  keys: Int32Array,
+  at: number,
+): number {
+  const C = CHAR_CLASS;
+  let foreign = 0;
+  for (let i = 0; i < 9; i++) {
+    const key =
+      (C[s0.charCodeAt(a0)]! << 16) |
+      (C[s0.charCodeAt(a0 + 1)]! << 14) |
+      (C[s0.charCodeAt(a0 + 2)]! << 12) |
+      (C[s1.charCodeAt(a1)]! << 10) |
+      (C[s1.charCodeAt(a1 + 1)]! << 8) |
+      (C[s1.charCodeAt(a1 + 2)]! << 6) |
+      (C[s2.charCodeAt(a2)]! << 4) |
+      (C[s2.charCodeAt(a2 + 1)]! << 2) |
+      C[s2.charCodeAt(a2 + 2)]!;
+    keys[at + i] = key;
+    foreign |= key & (key >>> 1);
+    a0 += 3;
+    a1 += 3;
+    a2 += 3;
+  }
+  return foreign & FOREIGN_BITS;
+}
+
+/**
+ * Byte rows for the regular text layout. Of the three legal characters, bits 5-6 of the byte
+ * are 1 (space), 2 ("_"), 3 ("|"): one more than their class. So a cell row read as a 3-byte
+ * word yields its class bits by shifting, and comparing the word with the one those bits stand
+ * for (ROW_WORD, -1 for impossible rows) catches every other byte.
+ */
+const ROW_WORD: Int32Array = (() => {
+  const codes = [0, 0x20, 0x5f, 0x7c];
+  const table = new Int32Array(64).fill(-1);
+  for (let row = 0; row < 64; row++) {
+    const c0 = row >>> 4;
+    const c1 = (row >>> 2) & 3;
+    const c2 = row & 3;
+    if (c0 !== 0 && c1 !== 0 && c2 !== 0) table[row] = codes[c0]! | (codes[c1]! << 8) | (codes[c2]! << 16);
+  }
+  return table;
+})();
+
+/**
+ * Keys of the 9 cells of an entry whose 3 lines start at bytes o, o + 28, o + 56 of an ASCII
+ * buffer (27 characters and a line end each), three 4-byte reads per cell. Returns non-zero when
+ * some byte is not one of the three legal characters; the keys are then meaningless and the
+ * caller reads the entry the general way.
+ */
+export function regularEntryKeys(view: DataView, o: number, keys: Int32Array, at: number): number {
+  const W = ROW_WORD;
+  let bad = 0;
+  for (let i = 0; i < 9; i++, o += 3) {
+    // Little-endian: the cell's first character is the low byte; the 4th byte is not the cell's.
+    const w0 = view.getUint32(o, true) & 0xffffff;
+    const w1 = view.getUint32(o + 28, true) & 0xffffff;
+    const w2 = view.getUint32(o + 56, true) & 0xffffff;
+    const r0 = ((w0 >>> 1) & 0x30) | ((w0 >>> 11) & 0x0c) | ((w0 >>> 21) & 3);
+    const r1 = ((w1 >>> 1) & 0x30) | ((w1 >>> 11) & 0x0c) | ((w1 >>> 21) & 3);
+    const r2 = ((w2 >>> 1) & 0x30) | ((w2 >>> 11) & 0x0c) | ((w2 >>> 21) & 3);
+    bad |= (W[r0]! ^ w0) | (W[r1]! ^ w1) | (W[r2]! ^ w2);
+    // Each 2-bit group is its class + 1 (no borrow: all are >= 1 when legal).
+    keys[at + i] = ((r0 << 12) | (r1 << 6) | r2) - GROUP_LOW_BITS;
+  }
+  return bad;
+}
+
+/** Class of column x of a line, a missing (short line) column reading as a space. */
+function classAt(s: string, a: number, length: number, x: number): number {
+  return x < length ? CHAR_CLASS[s.charCodeAt(a + x)]! : 0;
+}
+
+/** Keys of the 9 cells when some line is shorter than 27: the missing columns are spaces. */
+function paddedKeys(
+  s0: string, a0: number, l0: number,
+  s1: string, a1: number, l1: number,
+  s2: string, a2: number, l2: number,
+  keys: Int32Array, at: number,
+): number {
+  let foreign = 0;
+  for (let i = 0; i < 9; i++) {
+    let key = 0;
+    for (let x = 3 * i; x < 3 * i + 3; x++) key = (key << 2) | classAt(s0, a0, l0, x);
+    for (let x = 3 * i; x < 3 * i + 3; x++) key = (key << 2) | classAt(s1, a1, l1, x);
+    for (let x = 3 * i; x < 3 * i + 3; x++) key = (key << 2) | classAt(s2, a2, l2, x);
+    keys[at + i] = key;
+    foreign |= key & (key >>> 1);
+  }
+  return foreign & FOREIGN_BITS;
+}
+
+/** Whether the part of a line past column 27 is only spaces (then the line is fine). */
+function onlySpacesPastWidth(s: string, a: number, length: number): boolean {
+  for (let x = LINE_WIDTH; x < length; x++) if (s.charCodeAt(a + x) !== 0x20) return false;
+  return true;
+}
+
+/** A character for a message: printable ASCII as itself, anything else escaped. */
+export function describeChar(code: number): string {
+  if (code >= 0x21 && code <= 0x7e) return String.fromCharCode(code);
+  if (code === 0x20) return " ";
+  if (code === 0x09) return "\\t";
+  if (code === 0x0a) return "\\n";
+  if (code === 0x0d) return "\\r";
+  return `\\u${code.toString(16).padStart(4, "0")}`;
+}
+
+/** The first foreign character, line by line: "foreign character 'x' at line 1, column 4". */
+function foreignReason(lines: readonly (readonly [string, number, number])[]): string {
+  for (let row = 0; row < 3; row++) {
+    const [s, a, length] = lines[row]!;
+    const end = Math.min(length, LINE_WIDTH);
+    for (let x = 0; x < end; x++) {
+      const code = s.charCodeAt(a + x);
+      if (CHAR_CLASS[code] === FOREIGN) {
+        return `foreign character '${describeChar(code)}' at line ${row + 1}, column ${x + 1}`;
+      }
+    }
+  }
+  return "foreign character";
+}
+
+/**
+ * Read one entry (3 lines, each s.slice(a, a + length)) into keys[at..at+8].
+ * Returns undefined when the content is well formed (every cell then reads as a digit or as an
+ * unreadable cell), or the reason the entry is malformed: a line too long (all cells unreadable)
+ * or a foreign character (the cells holding one unreadable).
+ */
+export function decodeEntry(
+  s0: string, a0: number, l0: number,
+  s1: string, a1: number, l1: number,
+  s2: string, a2: number, l2: number,
+  keys: Int32Array, at: number,
+): string | undefined {
+  if (l0 === LINE_WIDTH && l1 === LINE_WIDTH && l2 === LINE_WIDTH) {
+    if (fullWidthKeys(s0, a0, s1, a1, s2, a2, keys, at) === 0) return undefined;
+  } else {
+    const lengths = [l0, l1, l2];
+    const starts = [a0, a1, a2];
+    const strings = [s0, s1, s2];
+    for (let row = 0; row < 3; row++) {
+      const length = lengths[row]!;
+      if (length > LINE_WIDTH && !onlySpacesPastWidth(strings[row]!, starts[row]!, length)) {
+        keys.fill(UNREADABLE_KEY, at, at + 9);
+        return `line ${row + 1} is ${length} characters long (at most ${LINE_WIDTH})`;
+      }
+    }
+    const foreign =
+      l0 >= LINE_WIDTH && l1 >= LINE_WIDTH && l2 >= LINE_WIDTH
+        ? fullWidthKeys(s0, a0, s1, a1, s2, a2, keys, at)
+        : paddedKeys(s0, a0, l0, s1, a1, l1, s2, a2, l2, keys, at);
+    if (foreign === 0) return undefined;
+  }
+  return foreignReason([
+    [s0, a0, l0],
+    [s1, a1, l1],
+    [s2, a2, l2],
+  ]);
+}

@@ -1,0 +1,203 @@
+/**
+ * The scanner's text format: each entry is 3 lines of art and a blank line.
+ *
+ * Cells are read straight from the text by offset, never by slicing it into lines. The text is
+ * copied a chunk at a time into bytes with TextEncoder.encodeInto (native, and far cheaper per
+ * character than charCodeAt); while a chunk is all ASCII its byte offsets are character offsets,
+ * and a regular entry (three 27-character lines, then 27 spaces) takes a fast path over those
+ * bytes. Anything else is cut into lines with indexOf and read from the string.
+ */
+import { LINE_WIDTH } from "./cells.js";
+import { PacketBuilder, PacketError, tooManyEntries, type Packet } from "./packet.js";
+import { decodeEntry, regularEntryKeys } from "./read.js";
+import type { Lines } from "./render.js";
+
+interface Utf8Encoder {
+  encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
+}
+
+// Looked up rather than named so the module compiles without DOM or Node type libraries.
+const encoder: Utf8Encoder | undefined = (() => {
+  const Encoder = (globalThis as unknown as { TextEncoder?: new () => Utf8Encoder }).TextEncoder;
+  return Encoder === undefined ? undefined : new Encoder();
+})();
+
+/**
+ * A chunk of the text as bytes. Encoding a chunk at a time keeps memory bounded whatever the
+ * packet size; substring of a flat string is a cheap slice, not a copy.
+ */
+const CHUNK = 1 << 16;
+const chunk = new Uint8Array(CHUNK);
+const chunkView = new DataView(chunk.buffer);
+/** The text's offset of chunk[0], and where the encoded part ends. */
+let chunkStart = 0;
+let chunkEnd = 0;
+/** Whether the chunk is all ASCII, so byte offsets are character offsets. */
+let chunkAscii = false;
+
+/** Encode text[from..] into the chunk buffer (up to CHUNK characters). */
+function encodeChunk(text: string, from: number): void {
+  const to = Math.min(text.length, from + CHUNK);
+  chunkStart = from;
+  chunkEnd = to;
+  if (encoder === undefined) {
+    chunkAscii = false;
+    return;
+  }
+  const { read, written } = encoder.encodeInto(text.substring(from, to), chunk);
+  // Any other character takes 2+ bytes, so the buffer fills before the chunk ends.
+  chunkAscii = read === to - from && written === to - from;
+}
+
+const NL = 0x0a;
+const BLANK_LINE = " ".repeat(LINE_WIDTH);
+const FORMAT = "each entry is 3 lines of art and a blank line";
+
+/** Whitespace allowed on a blank line (line ends are handled apart). */
+export function isBlankChar(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0b || code === 0x0c || code === 0xa0 || code === 0xfeff;
+}
+
+function lineEnd(text: string, from: number): number {
+  const i = text.indexOf("\n", from);
+  return i === -1 ? text.length : i;
+}
+
+function isBlankLine(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isBlankChar(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Lines from `from` to the content end, for the entry count in the limit message. */
+function countLines(text: string, from: number, end: number): number {
+  let lines = 1;
+  for (let i = text.indexOf("\n", from); i !== -1 && i < end; i = text.indexOf("\n", i + 1)) lines++;
+  return lines;
+}
+
+/**
+ * Parse the text form. Line ends may be LF, CRLF or CR; whitespace-only lines at the very end
+ * are ignored and the last entry's blank line is optional. The caller has checked the text is
+ * not whitespace only.
+ */
+export function parseText(input: string, maxEntries: number): Packet {
+  let text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  // Normalising keeps line numbers (each CRLF or CR is one line end) and lets one code path follow.
+  if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
+
+  let last = text.length - 1;
+  while (last >= 0) {
+    const code = text.charCodeAt(last);
+    if (code !== NL && !isBlankChar(code)) break;
+    last--;
+  }
+  if (last < 0) throw new PacketError("empty body: expected a paquete"); // parsePacket says more
+  // Content runs to the end of the last line that has something other than whitespace.
+  const end = lineEnd(text, last);
+
+  // A regular entry takes 112 characters; grow from there if entries are shorter.
+  const builder = new PacketBuilder(Math.min(maxEntries, Math.ceil((end + 1) / 112)));
+  readEntries(text, end, maxEntries, builder);
+  return builder.finish(undefined);
+}
+
+/** Read the entries of text[0..end) into the builder (the loop apart, so it optimizes alone). */
+function readEntries(text: string, end: number, maxEntries: number, builder: PacketBuilder): void {
+  chunkStart = chunkEnd = 0;
+  const bytes = chunk;
+  let pos = 0;
+  let line = 1;
+  while (pos < end) {
+    if (builder.size === maxEntries) {
+      throw tooManyEntries(maxEntries + Math.ceil(countLines(text, pos, end) / 4), maxEntries);
+    }
+    const at = builder.add();
+    // Fast path: three lines of exactly 27 characters, from the byte chunk. A line end inside
+    // one of them would be a foreign character, so a cell with one sends the entry to the
+    // general path below. All offsets read stay below `end`, within the chunk.
+    const end3 = pos + 83;
+    if (end3 <= end) {
+      if (end3 + 29 > chunkEnd) encodeChunk(text, pos);
+      const o = pos - chunkStart;
+      if (
+        chunkAscii &&
+        bytes[o + 27] === NL &&
+        bytes[o + 55] === NL &&
+        (end3 === end || bytes[o + 83] === NL) &&
+        regularEntryKeys(chunkView, o, builder.keys, at) === 0
+      ) {
+        if (end3 === end) {
+          pos = end;
+        } else if (end3 + 28 < end && blankLineAt(o + 84)) {
+          pos = end3 + 29;
+        } else {
+          pos = blankLine(text, end3, end, line);
+        }
+        line += 4;
+        continue;
+      }
+    }
+
+    const e0 = lineEnd(text, pos);
+    if (e0 >= end) throw truncated(line, 1);
+    const e1 = lineEnd(text, e0 + 1);
+    if (e1 >= end) throw truncated(line, 2);
+    const e2 = lineEnd(text, e1 + 1);
+    const reason = decodeEntry(
+      text, pos, e0 - pos,
+      text, e0 + 1, e1 - e0 - 1,
+      text, e1 + 1, e2 - e1 - 1,
+      builder.keys, at,
+    );
+    if (reason !== undefined) builder.reasons.set(builder.size - 1, reason);
+    pos = e2 >= end ? end : blankLine(text, e2, end, line);
+    line += 4;
+  }
+}
+
+const SPACES4 = 0x20202020;
+/** "   \n" read as a little-endian uint32. */
+const SPACES3_NL = 0x0a202020;
+
+/** Whether chunk[from..from+27] is 27 spaces and "\n": seven 4-byte reads instead of 28. */
+function blankLineAt(from: number): boolean {
+  const v = chunkView;
+  return (
+    v.getUint32(from, true) === SPACES4 &&
+    v.getUint32(from + 4, true) === SPACES4 &&
+    v.getUint32(from + 8, true) === SPACES4 &&
+    v.getUint32(from + 12, true) === SPACES4 &&
+    v.getUint32(from + 16, true) === SPACES4 &&
+    v.getUint32(from + 20, true) === SPACES4 &&
+    v.getUint32(from + 24, true) === SPACES3_NL
+  );
+}
+
+/** Check the blank line after the art ending at `artEnd` (a line end); returns where the next entry starts. */
+function blankLine(text: string, artEnd: number, end: number, entryLine: number): number {
+  const from = artEnd + 1;
+  const to = lineEnd(text, from);
+  if (!isBlankLine(text, from, to)) {
+    throw new PacketError(
+      `line ${entryLine + 3}: expected a blank line after the 3 art lines of the entry starting at line ${entryLine}; ${FORMAT}`,
+    );
+  }
+  return Math.min(to + 1, end);
+}
+
+function truncated(entryLine: number, artLines: number): PacketError {
+  return new PacketError(
+    `line ${entryLine}: the last entry has only ${artLines} art line${artLines === 1 ? "" : "s"}; ${FORMAT}`,
+  );
+}
+
+/** The scanner file: per entry its 3 lines and a blank line of 27 spaces, each line ending in "\n". */
+export function packetText(entries: readonly Lines[]): string {
+  const parts: string[] = [];
+  for (const [top, middle, bottom] of entries) parts.push(top, middle, bottom, BLANK_LINE);
+  if (parts.length === 0) return "";
+  // A final empty part gives the last "\n" within join, so the result is one flat string
+  // (appending it would leave a rope that is slower to read character by character).
+  parts.push("");
+  return parts.join("\n");
+}
