@@ -29,6 +29,8 @@ export interface StartOptions {
   readonly timeoutMs?: number;
   /** The process's TMPDIR (where its lock file goes); a new temp dir by default. */
   readonly tmpDir?: string;
+  /** Called with each piece of output as it comes, to show the function's logs live. */
+  readonly onOutput?: (text: string) => void;
 }
 
 export function startFunction(image: Image, options: StartOptions = {}): Promise<RunningFunction> {
@@ -53,6 +55,7 @@ export function startFunction(image: Image, options: StartOptions = {}): Promise
     }, options.timeoutMs ?? 15000);
     const onData = (chunk: Buffer) => {
       output += chunk;
+      options.onOutput?.(chunk.toString());
       const port = /listening on [^\s]*:(\d+)/.exec(output)?.[1];
       if (port && !settled) {
         settled = true;
@@ -69,7 +72,10 @@ export function startFunction(image: Image, options: StartOptions = {}): Promise
       }
     };
     child.stdout.on("data", onData);
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk;
+      options.onOutput?.(chunk.toString());
+    });
     void exited.then(({ code, signal }) => {
       if (settled) return;
       clearTimeout(timer);

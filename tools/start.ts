@@ -36,7 +36,9 @@ const gateway = createGateway(
 try {
   for (const [name, fn] of Object.entries(stack.functions)) {
     const image = await ensureImage(ROOT, name, fn, stack.configuration?.copy ?? [], (line) => console.log(line));
-    const started = await startFunction(image, { env: { ...fn.environment } });
+    // Function logs (a line per request) shown live, prefixed with the function's name.
+    const onOutput = (text: string) => process.stdout.write(text.replace(/^(?=.)/gm, `[${name}] `));
+    const started = await startFunction(image, { env: { ...fn.environment }, onOutput });
     running.set(name, started);
     void started.exited.then(({ code, signal }) => {
       running.delete(name);

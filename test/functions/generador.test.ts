@@ -2,10 +2,11 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { isValid } from "../../ocr/index.js";
 import { startFunction, type RunningFunction } from "../../tools/run.js";
+import { readStack } from "../../tools/stack.js";
 
 let fn: RunningFunction;
 beforeAll(async () => {
-  fn = await startFunction(inject("images")["generador"]!);
+  fn = await startFunction(inject("images")["generador"]!, { env: readStack("stack.yml").functions["generador"]!.environment });
 });
 afterAll(() => fn?.kill("SIGINT"));
 

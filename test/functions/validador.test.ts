@@ -1,13 +1,21 @@
 // validador over real HTTP, on its image as faas-cli would build it, fed by generador's
 // packets the way users pipe them: curl .../generador | faas-cli invoke validador.
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { packetText, render } from "../../ocr/index.js";
+import { generate, packetText, render } from "../../ocr/index.js";
 import { startFunction, type RunningFunction } from "../../tools/run.js";
+import { readStack } from "../../tools/stack.js";
 
 let validador: RunningFunction;
 let generador: RunningFunction;
 beforeAll(async () => {
-  [validador, generador] = await Promise.all([startFunction(inject("images")["validador"]!), startFunction(inject("images")["generador"]!)]);
+  // Started with stack.yml's environment, as deployed (validador's MAX_BODY_SIZE among it).
+  const { functions } = readStack("stack.yml");
+  const images = inject("images");
+  [validador, generador] = await Promise.all([
+    startFunction(images["validador"]!, { env: functions["validador"]!.environment }),
+    startFunction(images["generador"]!, { env: functions["generador"]!.environment }),
+  ]);
 });
 afterAll(() => {
   validador?.kill("SIGINT");
@@ -130,5 +138,51 @@ describe("whole-request mistakes answer 400 saying what was expected", () => {
   test("GET answers 405", async () => {
     const res = await fetch(validador.url);
     expect([res.status, res.headers.get("allow")]).toEqual([405, "POST"]);
+  });
+});
+
+describe("generador's packets, whatever their options, read as their answer key says", () => {
+  test("over HTTP, for random seeds, sizes and spoil rates; correction never changes an OK entry", async () => {
+    const options = fc.record({
+      seed: fc.nat(),
+      count: fc.integer({ min: 1, max: 200 }),
+      err: fc.double({ min: 0, max: 0.5, noNaN: true }),
+      ill: fc.double({ min: 0, max: 0.5, noNaN: true }),
+      format: fc.constantFrom("json", "text"),
+    });
+    await fc.assert(
+      fc.asyncProperty(options, async ({ seed, count, err, ill, format }) => {
+        const query = `?seed=${seed}&count=${count}&err=${err.toFixed(3)}&ill=${ill.toFixed(3)}`;
+        const { Key } = (await (await fetch(`${generador.url}/${query}&key=1`)).json()) as { Key: string[] };
+        const body = await (await fetch(`${generador.url}/${query}&format=${format}`)).text();
+        const findings = await (await post(body, { "content-type": "text/plain" })).text();
+        expect(findings).toBe(Key.map((line) => `${line}\n`).join(""));
+        const corrected = (await (await post(body, { "content-type": "text/plain" }, "?correct=1")).text()).split("\n");
+        Key.forEach((line, i) => {
+          if (line.endsWith(" OK")) expect(corrected[i]).toBe(line);
+        });
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe("large packets", () => {
+  test("100 000 entries, the most a packet may hold, are read; one more answers 400 naming the limit", async () => {
+    const { entries, key } = generate({ count: 100_001, seed: 11, errRate: 0.1, illRate: 0.1 });
+    const full = await post(packetText(entries.slice(0, 100_000)), { "content-type": "text/plain" });
+    expect(full.status).toBe(200);
+    const lines = (await full.text()).split("\n");
+    expect(lines).toHaveLength(100_001);
+    expect(lines.slice(0, 100_000)).toEqual(key.slice(0, 100_000));
+    const over = await post(packetText(entries), { "content-type": "text/plain" });
+    expect([over.status, await over.json()]).toEqual([400, { error: "too many entries: the packet has 100001, at most 100000 are accepted" }]);
+  });
+
+  test("generador draws the full 100 000 and validador reads its JSON", async () => {
+    const packet = await (await fetch(`${generador.url}/?count=100000&compact=1&key=1`)).text();
+    const { Key } = JSON.parse(packet) as { Key: string[] };
+    const res = await post(packet, { "content-type": "application/json" });
+    expect((await res.text()).trimEnd().split("\n")).toEqual(Key);
   });
 });
