@@ -1,6 +1,8 @@
 // The template's HTTP semantics, over real HTTP against the compiled server in a child
 // process, with a handler (test/fixtures/echo) that answers in every way a handler can.
 import { request } from "node:http";
+import { connect } from "node:net";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { startFunction, type RunningFunction } from "../../tools/run.js";
 
@@ -52,6 +54,36 @@ describe("what the handler receives", () => {
     const untyped = await raw(fn.url, "/echo", Buffer.from("scanned"));
     expect(JSON.parse(untyped.text)).toMatchObject({ kind: "string", body: "scanned", contentType: null });
     expect(await (await get("/echo?count=3&flag")).json()).toMatchObject({ kind: "string", body: "", method: "GET", query: { count: "3", flag: "" } });
+  });
+
+  test("a JSON body that is empty or only whitespace arrives as no body (\"\"), not {}", async () => {
+    for (const body of ["", " \r\n\t", "\ufeff"]) {
+      const kinds: Record<string, string>[] = [{ "content-type": "application/json" }, { "content-type": "application/json", "transfer-encoding": "chunked" }];
+      for (const headers of kinds) {
+        const res = await raw(fn.url, "/echo", Buffer.from(body), headers);
+        expect(JSON.parse(res.text), JSON.stringify([body, headers])).toMatchObject({ kind: "string", body: "" });
+      }
+    }
+  });
+
+  test("text and JSON bodies in UTF-8 (said so or by default) must be UTF-8: otherwise 400, not U+FFFD", async () => {
+    const bad = Buffer.from([0x7c, 0x5f, 0xff, 0x7c]);
+    for (const type of [undefined, "text/plain", "text/plain; charset=utf-8", "application/json"]) {
+      const res = await raw(fn.url, "/echo", bad, type ? { "content-type": type } : {});
+      expect([res.status, JSON.parse(res.text)], String(type)).toEqual([400, { error: "the body is not valid UTF-8 text" }]);
+    }
+    // Another declared charset decodes as declared; raw types arrive as bytes.
+    const latin1 = await raw(fn.url, "/echo", bad, { "content-type": "text/plain; charset=latin1" });
+    expect(JSON.parse(latin1.text)).toMatchObject({ kind: "string", body: "|_\u00ff|" });
+    const bytes = await raw(fn.url, "/echo", bad, { "content-type": "application/octet-stream" });
+    expect(JSON.parse(bytes.text)).toMatchObject({ kind: "buffer", body: bad.toString("base64") });
+  });
+
+  test("compressed bodies are inflated; one that is not what its Content-Encoding says answers 400 saying so", async () => {
+    const gzipped = await raw(fn.url, "/echo", gzipSync("línea"), { "content-type": "text/plain", "content-encoding": "gzip" });
+    expect(JSON.parse(gzipped.text)).toMatchObject({ kind: "string", body: "línea" });
+    const broken = await raw(fn.url, "/echo", Buffer.from("not gzip"), { "content-type": "text/plain", "content-encoding": "gzip" });
+    expect([broken.status, JSON.parse(broken.text)]).toEqual([400, { error: "the body is not valid for its Content-Encoding: incorrect header check" }]);
   });
 
   test("the event can negotiate on the Accept header", async () => {
@@ -151,6 +183,15 @@ describe("errors", () => {
   test("a chunked body (no Content-Length) over the limit answers 413 too", async () => {
     const res = await raw(small.url, "/echo", Buffer.alloc(4096, 120), { "content-type": "text/plain", "transfer-encoding": "chunked" });
     expect([res.status, res.type]).toEqual([413, "application/json; charset=utf-8"]);
+  });
+
+  test("a declared Content-Length over the limit is answered 413 before any of the body is sent, and the connection closed", async () => {
+    const socket = connect(small.port, "127.0.0.1");
+    socket.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 1000000\r\n\r\n");
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => (answer += chunk));
+    await new Promise((resolve) => socket.on("close", resolve));
+    expect(answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n[\s\S]*Connection: close\r\n[\s\S]*\r\n\r\n\{"error":"request body is larger than the 1kb limit \(MAX_BODY_SIZE\)"\}$/);
   });
 
   test("a body under the limit is accepted by the same server", async () => {

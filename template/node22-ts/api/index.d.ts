@@ -7,7 +7,8 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 /**
  * The request body as the handler receives it: parsed JSON for JSON content types
  * (application/json, *+json), a string for text/* or a request without a content type,
- * a Buffer for anything else. A request without a body gives "".
+ * a Buffer for anything else. A request without a body gives "", and so does a JSON body that
+ * is empty or only whitespace.
  */
 export type RequestBody = JsonValue | Buffer;
 

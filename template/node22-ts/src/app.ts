@@ -1,6 +1,7 @@
 // The Express app: every method and path goes to the one handler. Bodies are parsed by kind
 // under a single size limit, and every answer, including errors, leaves through reply.ts.
 import express, { type NextFunction, type Request, type Response } from "express";
+import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import type { FunctionEvent, Handler, RequestBody } from "@node22-ts/api";
 import type { Config } from "./config.js";
@@ -45,8 +46,11 @@ export function createApp(handler: Handler, options: AppOptions): express.Expres
   });
 
   const limit = options.bodyLimit;
-  app.use(express.json({ limit, strict: false, type: isJson }));
-  app.use(express.text({ limit, type: isText, defaultCharset: "utf-8" }));
+  app.use(refuseLargeBodies(limit, options.bodyLimitText));
+  // JSON is read as text and parsed below, so that an empty one is no body (see parseJson).
+  app.use(express.text({ limit, type: isJson, defaultCharset: "utf-8", verify: checkUtf8 }));
+  app.use(parseJson);
+  app.use(express.text({ limit, type: isText, defaultCharset: "utf-8", verify: checkUtf8 }));
   app.use(express.raw({ limit, type: isOther }));
 
   app.use(async (req: Request, res: Response) => {
@@ -67,14 +71,78 @@ export function createApp(handler: Handler, options: AppOptions): express.Expres
   return app;
 }
 
+const tooLarge = (limitText: string) => ({ status: 413, message: `request body is larger than the ${limitText} limit (MAX_BODY_SIZE)` });
+
+/**
+ * Answers 413 as soon as a body is known to be over the limit. The body parsers refuse it too,
+ * but only answer once the client has sent the whole body (they read it off and discard it),
+ * which for a body of unknown length may be never. Here a declared Content-Length over the
+ * limit is refused before any of the body is read, and a body of unknown length (chunked) is
+ * refused as soon as the bytes read pass the limit; the connection is then closed, so the rest
+ * need not be sent.
+ */
+function refuseLargeBodies(limit: number, limitText: string) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const refuse = () => {
+      res.set("Connection", "close");
+      sendError(req, res, tooLarge(limitText));
+    };
+    const declared = req.headers["content-length"];
+    if (declared !== undefined) {
+      // Node has checked that it is a number, and delivers no more than it says.
+      if (Number(declared) > limit) refuse();
+      else next();
+      return;
+    }
+    next();
+    // The parsers above attach their readers synchronously. Count alongside them, and only
+    // then, so that this never starts the body flowing with nobody else reading it.
+    if (req.listenerCount("data") === 0) return;
+    let received = 0;
+    req.on("data", (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limit && !res.headersSent) refuse();
+    });
+  };
+}
+
+/**
+ * Text and JSON bodies in UTF-8 (said so, or no charset given) must be UTF-8: otherwise the
+ * parser would turn the bad bytes into U+FFFD and the handler would read something the client
+ * never sent.
+ */
+function checkUtf8(_req: IncomingMessage, _res: unknown, body: Buffer, encoding: string): void {
+  if (/^utf-?8$/i.test(encoding) && !isUtf8(body)) {
+    throw Object.assign(new Error("the body is not valid UTF-8 text"), { status: 400, type: "entity.charset.invalid" });
+  }
+}
+
+/**
+ * Parses a JSON body read as text. An empty or whitespace-only one is no body, as for a request
+ * without one (""), rather than {} (Express's choice for an empty one) or a syntax error.
+ */
+function parseJson(req: Request, _res: Response, next: NextFunction): void {
+  if (!isJson(req) || typeof req.body !== "string") {
+    next();
+    return;
+  }
+  const text: string = req.body;
+  try {
+    req.body = text.trim() === "" ? "" : JSON.parse(text);
+  } catch (error) {
+    next({ status: 400, message: `malformed JSON body: ${(error as Error).message}` });
+    return;
+  }
+  next();
+}
+
 /** Rewords the body parser's errors so they say what to do; others pass through. */
 function bodyError(error: unknown, limitText: string): unknown {
-  const type = (error as { type?: unknown } | null)?.type;
-  if (type === "entity.too.large") {
-    return { status: 413, message: `request body is larger than the ${limitText} limit (MAX_BODY_SIZE)` };
-  }
-  if (type === "entity.parse.failed") {
-    return { status: 400, message: `malformed JSON body: ${(error as Error).message}` };
+  const { type, code } = (error ?? {}) as { type?: unknown; code?: unknown };
+  if (type === "entity.too.large") return tooLarge(limitText);
+  // zlib's own errors ("incorrect header check") do not say what was being read.
+  if (typeof code === "string" && code.startsWith("Z_")) {
+    return { status: 400, message: `the body is not valid for its Content-Encoding: ${(error as Error).message}` };
   }
   return error;
 }
