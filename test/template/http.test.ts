@@ -200,6 +200,54 @@ describe("errors", () => {
   });
 });
 
+describe("requests Node's HTTP parser refuses", () => {
+  /** Writes raw bytes, reads until the server closes. */
+  function rawHttp(text: string): Promise<string> {
+    const socket = connect(fn.port, "127.0.0.1");
+    socket.write(text);
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => (answer += chunk));
+    return new Promise((resolve) => socket.on("close", () => resolve(answer)));
+  }
+
+  test("a malformed request answers 400 with a JSON message and nosniff", async () => {
+    const answer = await rawHttp("FETCH / HTTP/1.1\r\nHost: x\r\n\r\n");
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(answer).toMatch(/\r\nX-Content-Type-Options: nosniff\r\n/);
+    expect(answer.split("\r\n\r\n")[1]).toMatch(/^\{"error":"malformed HTTP request: .+"\}$/);
+    const length = await rawHttp("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n");
+    expect(length.split("\r\n\r\n")[1]).toBe('{"error":"malformed HTTP request: Invalid character in Content-Length"}');
+  });
+
+  test("headers over Node's limit answer 431 naming it; to HEAD, without a body", async () => {
+    const big = `/echo?q=${"x".repeat(20_000)}`;
+    const get = await rawHttp(`GET ${big} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(get).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n[\s\S]*X-Content-Type-Options: nosniff\r\n/);
+    expect(get.split("\r\n\r\n")[1]).toBe('{"error":"the request line and headers are larger than 16384 bytes"}');
+    const head = await rawHttp(`HEAD ${big} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(head).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n[\s\S]*\r\n\r\n$/);
+  });
+
+  test("the server keeps answering on new connections", async () => {
+    await rawHttp("\u0000\u0001\u0002\r\n\r\n");
+    expect((await get("/text")).status).toBe(200);
+  });
+});
+
+test("JSON answers escape <, > and &, so echoed request text never reads as markup", async () => {
+  const echoed = await get("/echo?<b>=&", { method: "POST", body: '"<script>&"', headers: { "content-type": "application/json" } });
+  expect(await echoed.text()).not.toMatch(/[<>]/);
+  // Sent as written: a URL would percent-encode the < and >.
+  const error = await new Promise<string>((resolve) =>
+    request({ host: "127.0.0.1", port: fn.port, path: "/nowhere<script>" }, (res) => {
+      let text = "";
+      res.on("data", (chunk: Buffer) => (text += chunk));
+      res.on("end", () => resolve(text));
+    }).end(),
+  );
+  expect(error).toBe('{"error":"no route /nowhere\\u003cscript\\u003e"}');
+});
+
 test("one log line per request: method, path, status and milliseconds", async () => {
   await get("/text?secret=1");
   await expect.poll(() => fn.output()).toMatch(/^GET \/text 200 \d+\.\dms$/m);

@@ -32,6 +32,8 @@ export function createApp(handler: Handler, options: AppOptions): express.Expres
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
+  // JSON answers carry <, > and & as \u003c..., so echoed request text never reads as markup.
+  app.set("json escape", true);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();

@@ -6,9 +6,11 @@
 // healthcheck_interval, so the server keeps answering for the drain window, then stops
 // accepting, lets in-flight requests finish and exits 0 (a non-zero exit kills the watchdog).
 // A second SIGTERM, or SIGINT (Ctrl-C), skips what is left of the drain window.
-import { createServer, type RequestListener, type Server } from "node:http";
+import { createServer, maxHeaderSize, type RequestListener, type Server } from "node:http";
 import { rmSync, writeFileSync } from "node:fs";
+import type { Socket } from "node:net";
 import type { Config } from "./config.js";
+import { clientErrorAnswer } from "./reply.js";
 
 export interface Lifecycle {
   readonly draining: () => boolean;
@@ -57,6 +59,7 @@ export function lifecycle(config: Config): Lifecycle {
     listen: (app) =>
       new Promise((resolve, reject) => {
         server = createServer(app);
+        answerClientErrors(server);
         server.once("error", reject);
         server.listen(config.port, config.host, () => {
           const address = server!.address();
@@ -66,4 +69,28 @@ export function lifecycle(config: Config): Lifecycle {
         });
       }),
   };
+}
+
+/**
+ * Answers what Node's HTTP parser refuses (malformed requests, headers over the size limit)
+ * as JSON with nosniff, like every other answer, instead of Node's empty default answer. As
+ * Node does, it answers only when no response is under way on the connection: writing into
+ * the middle of one would corrupt what the client reads.
+ */
+function answerClientErrors(server: Server): void {
+  const responding = new WeakMap<Socket, number>();
+  server.on("request", (req, res) => {
+    const socket = req.socket;
+    responding.set(socket, (responding.get(socket) ?? 0) + 1);
+    res.once("close", () => responding.set(socket, (responding.get(socket) ?? 1) - 1));
+  });
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (socket.writable && error.code !== "ECONNRESET" && !responding.get(socket)) {
+      socket.end(clientErrorAnswer(error, maxHeaderSize));
+      // The client may keep the connection half open; it gets a moment to read the answer.
+      setTimeout(() => socket.destroy(), 1000).unref();
+    } else {
+      socket.destroy();
+    }
+  });
 }

@@ -1,6 +1,7 @@
 // Turns a handler's outcome into the HTTP answer: content type from the kind of value,
 // errors as JSON (or text, when the client asks for it), never a stack trace.
 import type { Request, Response } from "express";
+import { STATUS_CODES } from "node:http";
 import type { Outcome } from "./invoke.js";
 
 export function sendOutcome(req: Request, res: Response, outcome: Outcome): void {
@@ -58,6 +59,38 @@ export function sendError(req: Request, res: Response, error: unknown): void {
   if (req.accepts(["application/json", "text/plain"]) === "text/plain") {
     res.type("text/plain; charset=utf-8").send(`${message}\n`);
   } else {
-    res.type("application/json; charset=utf-8").send(JSON.stringify({ error: message }));
+    res.type("application/json; charset=utf-8").send(errorJson(message));
   }
+}
+
+/** {"error": message}, with <, > and & escaped as \u003c... like Express's "json escape". */
+function errorJson(message: string): string {
+  return JSON.stringify({ error: message }).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * The answer to a request Node's HTTP parser refused before there was a request to hand to
+ * Express (its 'clientError' event): the same statuses Node itself sends, with nosniff like
+ * every other answer, a JSON message, and the connection closed. An answer to HEAD must have
+ * no body, so there is a message only when the bytes Node kept show another method.
+ */
+export function clientErrorAnswer(error: NodeJS.ErrnoException & { reason?: unknown; rawPacket?: unknown }, maxHeaderSize: number): string {
+  let status = 400;
+  let message = typeof error.reason === "string" ? `malformed HTTP request: ${error.reason}` : "malformed HTTP request";
+  if (error.code === "HPE_HEADER_OVERFLOW") {
+    status = 431;
+    message = `the request line and headers are larger than ${maxHeaderSize} bytes`;
+  } else if (error.code === "HPE_CHUNK_EXTENSIONS_OVERFLOW") {
+    status = 413;
+    message = "the chunk extensions of the body are too large";
+  } else if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+    status = 408;
+    message = "the request took too long to arrive";
+  }
+  const start = Buffer.isBuffer(error.rawPacket) ? error.rawPacket.toString("latin1", 0, 16) : "";
+  const method = /^([A-Z]+) /.exec(start)?.[1];
+  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, "X-Content-Type-Options: nosniff", "Connection: close"];
+  if (method === undefined || method === "HEAD") return `${head.join("\r\n")}\r\n\r\n`;
+  const body = errorJson(message);
+  return [...head, "Content-Type: application/json; charset=utf-8", `Content-Length: ${Buffer.byteLength(body)}`, "", body].join("\r\n");
 }
