@@ -1,6 +1,6 @@
 // The handler API's runtime helpers (template/node22-ts/api), called directly.
 import { describe, expect, test } from "vitest";
-import { HttpError, flag, readQuery } from "@node22-ts/api";
+import { HttpError, flag, quote, readQuery } from "@node22-ts/api";
 
 function status400(run: () => unknown, message: RegExp): void {
   let thrown: unknown;
@@ -54,5 +54,18 @@ describe("flag", () => {
 
   test("refuses anything else, naming the parameter and the value", () => {
     status400(() => flag("perhaps", "correct"), /query parameter "correct" must be true or false \(or 1\/0, yes\/no\), got "perhaps"/);
+  });
+});
+
+describe("quote", () => {
+  test("quotes a value as a JSON string, control characters escaped", () => {
+    expect(quote("perhaps")).toBe('"perhaps"');
+    expect(quote("a\r\nSet-Cookie: b")).toBe('"a\\r\\nSet-Cookie: b"');
+  });
+
+  test("cuts a long value after 40 characters and says how long it was", () => {
+    expect(quote("9".repeat(16_000))).toBe(`"${"9".repeat(40)}"... (16000 characters)`);
+    status400(() => flag("1".repeat(5000), "correct"), /got "1{40}"\.\.\. \(5000 characters\)$/);
+    status400(() => readQuery({ ["x".repeat(300)]: "1" }, ["count"]), /^unknown query parameter "x{40}"\.\.\. \(300 characters\)/);
   });
 });

@@ -66,5 +66,11 @@ export declare class HttpError extends Error {
  */
 export declare function readQuery<const Name extends string>(query: Query, names: readonly Name[]): Partial<Record<Name, string>>;
 
+/**
+ * A request value for a message: quoted as a JSON string (control characters escaped) and cut
+ * after 40 characters: `"abc"`, `"1111..."... (16000 characters)`.
+ */
+export declare function quote(value: unknown): string;
+
 /** A yes/no query parameter: absent → false; "", 1, true, yes → true; 0, false, no → false; else HttpError 400. */
 export declare function flag(value: string | undefined, name: string): boolean;

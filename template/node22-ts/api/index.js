@@ -14,6 +14,18 @@ export class HttpError extends Error {
   }
 }
 
+const QUOTED_LENGTH = 40;
+
+/**
+ * A request value for a message: quoted as a JSON string (so control characters come out
+ * escaped) and cut after 40 characters, so that a huge value is not sent back whole.
+ */
+export function quote(value) {
+  const text = String(value);
+  if (text.length <= QUOTED_LENGTH) return JSON.stringify(text);
+  return `${JSON.stringify(text.slice(0, QUOTED_LENGTH))}... (${text.length} characters)`;
+}
+
 /**
  * Reads query parameters strictly: each of `names` at most once, no other names. Anything
  * else is the client's mistake, answered with a 400 that names the parameter.
@@ -22,7 +34,7 @@ export function readQuery(query, names) {
   const params = {};
   for (const [name, value] of Object.entries(query)) {
     if (!names.includes(name)) {
-      throw new HttpError(400, `unknown query parameter "${name}"; this function takes: ${names.join(", ")}`);
+      throw new HttpError(400, `unknown query parameter ${quote(name)}; this function takes: ${names.join(", ")}`);
     }
     if (Array.isArray(value)) {
       throw new HttpError(400, `query parameter "${name}" is given ${value.length} times; give it once`);
@@ -39,5 +51,5 @@ const NO = ["0", "false", "no"];
 export function flag(value, name) {
   if (value === undefined || NO.includes(value)) return false;
   if (YES.includes(value)) return true;
-  throw new HttpError(400, `query parameter "${name}" must be true or false (or 1/0, yes/no), got "${value}"`);
+  throw new HttpError(400, `query parameter "${name}" must be true or false (or 1/0, yes/no), got ${quote(value)}`);
 }
