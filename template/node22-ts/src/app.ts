@@ -97,8 +97,9 @@ function refuseLargeBodies(limit: number, limitText: string) {
       return;
     }
     next();
-    // The parsers above attach their readers synchronously. Count alongside them, and only
-    // then, so that this never starts the body flowing with nobody else reading it.
+    // By now the body parser (next in line) has attached its reader: next() runs it
+    // synchronously. Count alongside it, and only then, so that this never starts the body
+    // flowing with nobody else reading it.
     if (req.listenerCount("data") === 0) return;
     let received = 0;
     req.on("data", (chunk: Buffer) => {
