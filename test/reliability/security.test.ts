@@ -165,7 +165,7 @@ describe("the repository", () => {
     const planted = [
       `-----BEGIN RSA ${"PRIVATE"} KEY-----`,
       `AKIA${"IOSFODNN7EXAMPLE"}`,
-      `aws_secret_access_key = ${"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}`,
+      `aws_secret_${"access"}_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`,
       `gh${"p"}_${"a".repeat(36)}`,
       `//registry.npmjs.org/:_auth${"Token"}=abc123`,
       `xox${"b"}-1234567890-abcdef`,
