@@ -1,0 +1,42 @@
+// Run by the image build (npm test).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { FunctionContext, FunctionEvent } from "@node22-ts/api";
+
+// The body size is read once, when the module loads.
+process.env["BASELINE_BODY_BYTES"] = "64";
+const { default: handle } = await import("./handler.js");
+
+const context = (): FunctionContext & { set: Record<string, string> } => {
+  const set: Record<string, string> = {};
+  const ctx = {
+    set,
+    status: () => ctx,
+    headers: (values?: Record<string, string>) => (values ? (Object.assign(set, values), ctx) : set),
+    succeed: () => {},
+    fail: () => {},
+  };
+  return ctx as unknown as FunctionContext & { set: Record<string, string> };
+};
+const event = (method: string, body: FunctionEvent["body"]): FunctionEvent => ({
+  method,
+  body,
+  headers: {},
+  query: {},
+  path: "/",
+  accepts: () => false,
+});
+
+test("GET answers a constant JSON body of BASELINE_BODY_BYTES bytes, typed as generador's", async () => {
+  const ctx = context();
+  const body = await handle(event("GET", ""), ctx);
+  assert.equal(Buffer.byteLength(body), 64);
+  assert.doesNotThrow(() => JSON.parse(body));
+  assert.equal(ctx.set["Content-Type"], "application/json; charset=utf-8");
+  assert.equal(await handle(event("GET", ""), context()), body);
+});
+
+test("POST receives the body and answers a tiny constant", async () => {
+  assert.equal(await handle(event("POST", "a body, already parsed by the template"), context()), "ok\n");
+  assert.equal(await handle(event("POST", { Contenido: [] }), context()), "ok\n");
+});
