@@ -1,0 +1,122 @@
+// Decode core: ocr/ reading a packet in text form (parsePacket + readPacket, no HTTP), in
+// entries per second, against
+// - the byte-pass floor: the same input's bytes, got the cheapest way there is (native
+//   TextEncoder.encodeInto a chunk at a time, exactly as ocr/scanner.ts gets them), each byte
+//   then read once by a plain loop. Whatever decoding does on top of reading its input is what
+//   the ratio shows;
+// - a per-character pass (charCodeAt over the string): the plainest loop there is, but slower
+//   than the byte pass, so it is shown for information and is no floor;
+// - the original service's algorithm (bench/original.ts).
+// The same for correction mode, on the same packet: 10% of its entries are ERR or ILL.
+import { findingLine, generate, packetText, parsePacket, readPacket } from "../ocr/index.js";
+import { originalRead, type PlainFinding } from "./original.js";
+import { ratio, type Ratio } from "./results.js";
+import type { Settings } from "./settings.js";
+import { alternate, median, pairedRatio, runsPerSecond } from "./stats.js";
+
+const CHUNK = 1 << 16;
+const chunk = new Uint8Array(CHUNK);
+const encoder = new TextEncoder();
+
+/** The byte-pass floor: every byte of the text read once, after a native encode per chunk. */
+export function bytePass(text: string): number {
+  let sum = 0;
+  for (let from = 0; from < text.length; from += CHUNK) {
+    const { written } = encoder.encodeInto(text.substring(from, from + CHUNK), chunk);
+    for (let i = 0; i < written; i++) sum = (sum + chunk[i]!) | 0;
+  }
+  return sum;
+}
+
+/** Every character code of the text read once. */
+export function charPass(text: string): number {
+  let sum = 0;
+  for (let i = 0; i < text.length; i++) sum = (sum + text.charCodeAt(i)) | 0;
+  return sum;
+}
+
+function plainLine(finding: PlainFinding): string {
+  const candidates = finding.candidates?.map((c) => `'${c}'`).join(", ");
+  return candidates === undefined ? `${finding.number} ${finding.status}` : `${finding.number} ${finding.status} [${candidates}]`;
+}
+
+/** Throws unless ocr/ and the original algorithm find the same, so that both do the same work. */
+function checkSameFindings(text: string, correct: boolean): void {
+  const ours = readPacket(parsePacket(text), { correct }).map((finding) => findingLine(finding));
+  const original = originalRead(text, correct).map(plainLine);
+  const differs = ours.findIndex((line, i) => line !== original[i]);
+  if (ours.length !== original.length || differs !== -1) {
+    throw new Error(`decode: ocr/ and the original algorithm disagree (correct=${correct}) at entry ${differs}: ${ours[differs]} / ${original[differs]}`);
+  }
+}
+
+export async function measureDecode(settings: Settings, log: (line: string) => void): Promise<Ratio[]> {
+  const entries = settings.decodeEntries;
+  // 5% checksum errors and 5% scan errors: the 10% of entries that correction has to work on.
+  const text = packetText(generate({ count: entries, seed: 20261122, errRate: 0.05, illRate: 0.05 }).entries);
+  checkSameFindings(text, false);
+  checkSameFindings(text, true);
+
+  const slice = settings.coreSliceMs;
+  const rate = (fn: (text: string) => unknown) => () => runsPerSecond(() => fn(text), slice) * entries;
+  const sides = {
+    decode: rate((t) => readPacket(parsePacket(t))),
+    correct: rate((t) => readPacket(parsePacket(t), { correct: true })),
+    bytePass: rate(bytePass),
+    charPass: rate(charPass),
+    original: rate((t) => originalRead(t)),
+    originalCorrect: rate((t) => originalRead(t, true)),
+  };
+  log(`decode: ${entries} entries (${(text.length / 2 ** 20).toFixed(1)} MB of text), warming up`);
+  for (const side of Object.values(sides)) side();
+  const s = await alternate(settings.coreRounds, sides, (round) => log(`decode: round ${round + 1}/${settings.coreRounds}`));
+
+  const unit = "entries/s";
+  const decode = { name: "ocr/", value: median(s.decode), unit };
+  const correct = { name: "ocr/ correcting", value: median(s.correct), unit };
+  const floor = { name: "byte pass", value: median(s.bytePass), unit };
+  return [
+    ratio({
+      id: "decode.floor",
+      family: "decode",
+      title: `decode ${entries} entries (text) vs byte-pass floor`,
+      measured: decode,
+      reference: floor,
+      ratio: pairedRatio(s.decode, s.bytePass),
+      target: { op: ">=", value: 0.75 },
+    }),
+    ratio({
+      id: "decode.original",
+      family: "decode",
+      title: `decode ${entries} entries (text) vs original algorithm`,
+      measured: decode,
+      reference: { name: "original", value: median(s.original), unit },
+      ratio: pairedRatio(s.decode, s.original),
+      target: { op: ">=", value: 7 },
+    }),
+    ratio({
+      id: "decode.charPass",
+      family: "decode",
+      title: `decode ${entries} entries (text) vs per-character pass`,
+      measured: decode,
+      reference: { name: "charCodeAt pass", value: median(s.charPass), unit },
+      ratio: pairedRatio(s.decode, s.charPass),
+    }),
+    ratio({
+      id: "correct.floor",
+      family: "decode",
+      title: `correct ${entries} entries (10% to mend) vs byte-pass floor`,
+      measured: correct,
+      reference: floor,
+      ratio: pairedRatio(s.correct, s.bytePass),
+    }),
+    ratio({
+      id: "correct.original",
+      family: "decode",
+      title: `correct ${entries} entries (10% to mend) vs original + brute force`,
+      measured: correct,
+      reference: { name: "original", value: median(s.originalCorrect), unit },
+      ratio: pairedRatio(s.correct, s.originalCorrect),
+    }),
+  ];
+}

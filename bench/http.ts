@@ -1,0 +1,224 @@
+// HTTP: the functions through the template's real server, under load from autocannon (fixed
+// connections and duration, 127.0.0.1 only), each against the baseline built from the same
+// template answering the same kind of request: for validador a baseline that receives the
+// same body with the same content type (so the same body parser runs) and answers a tiny
+// constant; for generador one that answers a constant body of the same size and type. Also
+// through the local router (tools/gateway.ts) that npm start puts in front of them.
+// The servers' RSS is read before and after the runs, for the memory figures.
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import type { RunningFunction } from "../tools/run.js";
+import { start, stop, type Functions } from "./functions.js";
+import { memorySupported, processMemory, settle } from "./memory.js";
+import { ratio, type Ratio } from "./results.js";
+import type { Settings } from "./settings.js";
+import { alternate, median, pairedRatio, percentile } from "./stats.js";
+
+export interface Call {
+  readonly url: string;
+  readonly method: "GET" | "POST";
+  readonly body?: string;
+  readonly contentType?: string;
+}
+
+export interface Load {
+  /** Successful responses per second. */
+  readonly rps: number;
+  /** Latency percentiles of the successful responses, in ms. */
+  readonly p50: number;
+  readonly p99: number;
+}
+
+/** One autocannon run. Any error or non-2xx answer fails it: its figures would mean nothing. */
+export function load(call: Call, seconds: number, connections: number): Promise<Load> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: call.url,
+        method: call.method,
+        ...(call.body === undefined ? {} : { body: call.body }),
+        headers: call.contentType === undefined ? {} : { "content-type": call.contentType },
+        connections,
+        duration: seconds,
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        const elapsed = (performance.now() - started) / 1000;
+        if (result.errors > 0 || result.timeouts > 0 || result.non2xx > 0 || latencies.length === 0) {
+          return reject(new Error(`${call.method} ${call.url}: ${latencies.length} answers, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`));
+        }
+        resolve({ rps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) });
+      },
+    );
+    // autocannon's own histogram rounds latencies to whole milliseconds; these are exact.
+    instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+    });
+  });
+}
+
+async function fetchText(call: Call): Promise<string> {
+  const res = await fetch(call.url, {
+    method: call.method,
+    ...(call.body === undefined ? {} : { body: call.body, headers: { "content-type": call.contentType ?? "text/plain" } }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${call.method} ${call.url} answered ${res.status}: ${text.slice(0, 200)}`);
+  return text;
+}
+
+interface Router {
+  readonly url: string;
+  readonly process: ChildProcess;
+}
+
+function startRouter(ports: Readonly<Record<string, number>>): Promise<Router> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL("./router.js", import.meta.url)), JSON.stringify(ports)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk;
+      const port = /router listening on (\d+)/.exec(output)?.[1];
+      if (port) resolve({ url: `http://127.0.0.1:${port}`, process: child });
+    });
+    child.on("exit", (code) => reject(new Error(`the router exited (${code}) before listening: ${output}`)));
+  });
+}
+
+interface Case {
+  readonly id: string;
+  readonly title: string;
+  readonly measured: { readonly name: string; readonly call: Call };
+  readonly reference: { readonly name: string; readonly call: Call };
+}
+
+/** RSS of a server, in MB, before and after the HTTP runs. */
+export interface RssAroundLoad {
+  readonly idleMB: number;
+  readonly afterLoadMB: number;
+}
+
+export interface HttpResults {
+  readonly ratios: Ratio[];
+  /** By server: "validador", "generador", "baseline (like validador)", ... (empty without /proc). */
+  readonly rss: Record<string, RssAroundLoad>;
+}
+
+export async function measureHttp(settings: Settings, functions: Functions, log: (line: string) => void): Promise<HttpResults> {
+  const count = settings.packetEntries;
+  const servers: RunningFunction[] = [];
+  let router: Router | undefined;
+  try {
+    const validador = await start(functions.validador);
+    const generador = await start(functions.generador);
+    servers.push(validador, generador);
+    // The bodies: generador's own answers (its Id makes them what a client really sends).
+    const json = await fetchText({ url: `${generador.url}/?count=${count}&seed=1`, method: "GET" });
+    const text = await fetchText({ url: `${generador.url}/?count=${count}&seed=1&format=text`, method: "GET" });
+    const answerBytes = Buffer.byteLength(json);
+    const validadorBaselineSpec = functions.baselineFor(functions.validador, answerBytes);
+    const generadorBaselineSpec = functions.baselineFor(functions.generador, answerBytes);
+    const validadorBaseline = await start(validadorBaselineSpec);
+    const generadorBaseline = await start(generadorBaselineSpec);
+    servers.push(validadorBaseline, generadorBaseline);
+    const named: [string, RunningFunction][] = [
+      [functions.validador.name, validador],
+      [functions.generador.name, generador],
+      [validadorBaselineSpec.name, validadorBaseline],
+      [generadorBaselineSpec.name, generadorBaseline],
+    ];
+    router = await startRouter({ validador: validador.port, generador: generador.port, "baseline-validador": validadorBaseline.port, "baseline-generador": generadorBaseline.port });
+
+    const idle: Record<string, number> = {};
+    if (memorySupported()) {
+      await settle();
+      for (const [name, fn] of named) idle[name] = processMemory(fn.pid).rssMB;
+    }
+
+    const postJson = (url: string): Call => ({ url, method: "POST", body: json, contentType: "application/json" });
+    const postText = (url: string): Call => ({ url, method: "POST", body: text, contentType: "text/plain" });
+    const get = (url: string): Call => ({ url, method: "GET" });
+    const sameBody = "baseline (same body)";
+    const sameSize = "baseline (same size)";
+    const cases: Case[] = [
+      {
+        id: "validador.json",
+        title: `validador, ${count}-entry JSON`,
+        measured: { name: "validador", call: postJson(validador.url) },
+        reference: { name: sameBody, call: postJson(validadorBaseline.url) },
+      },
+      {
+        id: "validador.text",
+        title: `validador, ${count}-entry text`,
+        measured: { name: "validador", call: postText(validador.url) },
+        reference: { name: sameBody, call: postText(validadorBaseline.url) },
+      },
+      {
+        id: "generador",
+        title: `generador, ${count} entries`,
+        measured: { name: "generador", call: get(`${generador.url}/?count=${count}`) },
+        reference: { name: sameSize, call: get(generadorBaseline.url) },
+      },
+      {
+        id: "router.validador.json",
+        title: `router → validador, ${count}-entry JSON`,
+        measured: { name: "validador", call: postJson(`${router.url}/function/validador`) },
+        reference: { name: sameBody, call: postJson(`${router.url}/function/baseline-validador`) },
+      },
+      {
+        id: "router.generador",
+        title: `router → generador, ${count} entries`,
+        measured: { name: "generador", call: get(`${router.url}/function/generador?count=${count}`) },
+        reference: { name: sameSize, call: get(`${router.url}/function/baseline-generador`) },
+      },
+    ];
+
+    // Every call must answer as expected before any is timed.
+    const findings = await fetchText(postJson(validador.url));
+    if (findings.split("\n").length !== count + 1) throw new Error(`validador answered ${findings.split("\n").length - 1} lines for ${count} entries`);
+    if (Buffer.byteLength(await fetchText(get(generadorBaseline.url))) !== answerBytes) throw new Error("the baseline's body is not the size of generador's");
+
+    const ratios: Ratio[] = [];
+    for (const c of cases) {
+      log(`http: ${c.title}, warming up`);
+      await load(c.measured.call, settings.httpWarmupSeconds, settings.connections);
+      await load(c.reference.call, settings.httpWarmupSeconds, settings.connections);
+      const s = await alternate(
+        settings.httpRounds,
+        {
+          measured: () => load(c.measured.call, settings.httpSeconds, settings.connections),
+          reference: () => load(c.reference.call, settings.httpSeconds, settings.connections),
+        },
+        (round) => log(`http: ${c.title}, round ${round + 1}/${settings.httpRounds}`),
+      );
+      const figure = (name: string, loads: readonly Load[], key: keyof Load, unit: string) => ({ name, value: median(loads.map((l) => l[key])), unit });
+      const pair = (key: keyof Load) => pairedRatio(s.measured.map((l) => l[key]), s.reference.map((l) => l[key]));
+      const row = (key: keyof Load, what: string, unit: string, target?: { op: ">=" | "<="; value: number }) =>
+        ratio({
+          id: `http.${c.id}.${key}`,
+          family: "http",
+          title: `${c.title}: ${what}`,
+          measured: figure(c.measured.name, s.measured, key, unit),
+          reference: figure(c.reference.name, s.reference, key, unit),
+          ratio: pair(key),
+          ...(target ? { target } : {}),
+        });
+      ratios.push(row("rps", "throughput", "req/s", { op: ">=", value: 0.8 }), row("p50", "p50 latency", "ms"), row("p99", "p99 latency", "ms", { op: "<=", value: 1.3 }));
+    }
+
+    const rss: Record<string, RssAroundLoad> = {};
+    if (memorySupported()) {
+      await settle();
+      for (const [name, fn] of named) rss[name] = { idleMB: idle[name]!, afterLoadMB: processMemory(fn.pid).rssMB };
+    }
+    return { ratios, rss };
+  } finally {
+    router?.process.kill("SIGTERM");
+    await Promise.all(servers.map(stop));
+  }
+}

@@ -1,0 +1,60 @@
+// How big and how long each measurement is, in the two modes. The full mode is what the
+// committed results come from; smoke mode only proves, in seconds, that every measurement
+// still runs end to end (CI runs it from test/bench.test.ts). Its figures mean little.
+
+export type Mode = "full" | "smoke";
+
+export interface Settings {
+  readonly mode: Mode;
+  /** Entries of the packet the decode core reads (the 100 000). */
+  readonly decodeEntries: number;
+  /** Entries of a generated packet, of the HTTP bodies and of generador's answers. */
+  readonly packetEntries: number;
+  /** Entries POSTed (and generated) for the peak memory figures. */
+  readonly peakEntries: number;
+  /** A/B rounds for the in-process measurements (decode, generation): each side once per round. */
+  readonly coreRounds: number;
+  /** How long each side runs in each core round, in ms (as many whole runs as fit). */
+  readonly coreSliceMs: number;
+  /** A/B rounds of autocannon runs per HTTP case. */
+  readonly httpRounds: number;
+  /** Seconds per autocannon run, and per warm-up run. */
+  readonly httpSeconds: number;
+  readonly httpWarmupSeconds: number;
+  /** Concurrent connections autocannon keeps open. */
+  readonly connections: number;
+  /** Fresh processes per side for the peak memory figure. */
+  readonly peakRounds: number;
+  /** Spawns per side for the cold start figure. */
+  readonly coldStartRounds: number;
+}
+
+export const FULL: Settings = {
+  mode: "full",
+  decodeEntries: 100_000,
+  packetEntries: 500,
+  peakEntries: 100_000,
+  coreRounds: 9,
+  coreSliceMs: 400,
+  httpRounds: 3,
+  httpSeconds: 5,
+  httpWarmupSeconds: 1,
+  connections: 10,
+  peakRounds: 3,
+  coldStartRounds: 9,
+};
+
+export const SMOKE: Settings = {
+  mode: "smoke",
+  decodeEntries: 2_000,
+  packetEntries: 50,
+  peakEntries: 2_000,
+  coreRounds: 2,
+  coreSliceMs: 20,
+  httpRounds: 1,
+  httpSeconds: 0.5,
+  httpWarmupSeconds: 0.2,
+  connections: 4,
+  peakRounds: 1,
+  coldStartRounds: 1,
+};

@@ -1,0 +1,60 @@
+// The statistics every measurement shares. The machine is shared and noisy, so no figure is
+// taken alone: each side of a comparison is measured in rounds that alternate with the other
+// side's (A B, B A, A B, ...), and a ratio is the median of the per-round ratios, so that a
+// burst of noise lands on both sides of the rounds it hits and the median drops those rounds.
+
+/** The middle value; the mean of the two middle ones for an even count. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError("median of no values");
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The p-th percentile (0-100) of values, nearest rank. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new RangeError("percentile of no values");
+  const sorted = Float64Array.from(values).sort();
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+/** The median of a[i] / b[i]: each round's two samples were taken side by side. */
+export function pairedRatio(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length) throw new RangeError(`paired samples differ in count: ${a.length} and ${b.length}`);
+  return median(a.map((value, i) => value / b[i]!));
+}
+
+/**
+ * Samples of each side, `rounds` times, the order reversed every other round so that no side
+ * always runs first (right after the previous round's last one, with its garbage to collect).
+ */
+export async function alternate<K extends string, T = number>(
+  rounds: number,
+  sides: Readonly<Record<K, () => T | Promise<T>>>,
+  onRound?: (round: number) => void,
+): Promise<Record<K, T[]>> {
+  const names = Object.keys(sides) as K[];
+  const samples = Object.fromEntries(names.map((name) => [name, [] as T[]])) as Record<K, T[]>;
+  for (let round = 0; round < rounds; round++) {
+    onRound?.(round);
+    for (const name of round % 2 === 0 ? names : [...names].reverse()) samples[name].push(await sides[name]());
+  }
+  return samples;
+}
+
+/** Where results go so the optimizer cannot drop a computation nobody reads. */
+export let sink: unknown;
+
+/** Runs fn again and again for at least `ms` milliseconds (at least once); runs per second. */
+export function runsPerSecond(fn: () => unknown, ms: number): number {
+  let runs = 0;
+  const start = performance.now();
+  let elapsed: number;
+  do {
+    sink = fn();
+    runs++;
+    elapsed = performance.now() - start;
+  } while (elapsed < ms);
+  return (runs * 1000) / elapsed;
+}
