@@ -58,14 +58,14 @@ export async function measureDecode(settings: Settings, log: (line: string) => v
   checkSameFindings(text, true);
 
   const slice = settings.coreSliceMs;
-  const rate = (fn: (text: string) => unknown) => () => runsPerSecond(() => fn(text), slice) * entries;
+  const rate = (fn: (text: string) => number) => () => runsPerSecond(() => fn(text), slice) * entries;
   const sides = {
-    decode: rate((t) => readPacket(parsePacket(t))),
-    correct: rate((t) => readPacket(parsePacket(t), { correct: true })),
+    decode: rate((t) => readPacket(parsePacket(t)).length),
+    correct: rate((t) => readPacket(parsePacket(t), { correct: true }).length),
     bytePass: rate(bytePass),
     charPass: rate(charPass),
-    original: rate((t) => originalRead(t)),
-    originalCorrect: rate((t) => originalRead(t, true)),
+    original: rate((t) => originalRead(t).length),
+    originalCorrect: rate((t) => originalRead(t, true).length),
   };
   log(`decode: ${entries} entries (${(text.length / 2 ** 20).toFixed(1)} MB of text), warming up`);
   for (const side of Object.values(sides)) side();

@@ -18,8 +18,8 @@ export async function measureGenerate(settings: Settings, log: (line: string) =>
   const precomputed = generate({ ...options, seed: 1 }).entries;
   let seed = 1;
   const sides = {
-    generate: () => runsPerSecond(() => serialise(generate({ ...options, seed: seed++ >>> 0 }).entries), settings.coreSliceMs),
-    serialise: () => runsPerSecond(() => serialise(precomputed), settings.coreSliceMs),
+    generate: () => runsPerSecond(() => serialise(generate({ ...options, seed: seed++ >>> 0 }).entries).length, settings.coreSliceMs),
+    serialise: () => runsPerSecond(() => serialise(precomputed).length, settings.coreSliceMs),
   };
   if (serialise(generate({ ...options, seed: 2 }).entries).length !== serialise(precomputed).length) {
     throw new Error("generate: packets of the same count should serialise to the same size");
