@@ -43,6 +43,9 @@ export function load(call: Call, seconds: number, connections: number): Promise<
         headers: call.contentType === undefined ? {} : { "content-type": call.contentType },
         connections,
         duration: seconds,
+        // autocannon ends a run at its next sampling tick (1 s by default): tick often enough
+        // that short runs last as long as asked.
+        sampleInt: 100,
       },
       (error, result) => {
         if (error) return reject(error);
@@ -136,7 +139,7 @@ export async function measureHttp(settings: Settings, functions: Functions, log:
 
     const idle: Record<string, number> = {};
     if (memorySupported()) {
-      await settle();
+      await settle(settings);
       for (const [name, fn] of named) idle[name] = processMemory(fn.pid).rssMB;
     }
 
@@ -213,7 +216,7 @@ export async function measureHttp(settings: Settings, functions: Functions, log:
 
     const rss: Record<string, RssAroundLoad> = {};
     if (memorySupported()) {
-      await settle();
+      await settle(settings);
       for (const [name, fn] of named) rss[name] = { idleMB: idle[name]!, afterLoadMB: processMemory(fn.pid).rssMB };
     }
     return { ratios, rss };

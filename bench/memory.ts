@@ -2,10 +2,11 @@
 // baseline server's. VmRSS is what the process holds now; VmHWM, the most it ever held.
 // - idle: started and settled, before any request; after load: after the HTTP runs (both
 //   read by bench/http.ts around its runs);
-// - peak: a fresh server, settled, then one request with a peakEntries packet (validador:
-//   POSTed as text, and as JSON; generador: generating one); VmHWM minus the idle RSS is what
-//   that request cost at its worst, set against the size of the packet it carried.
-import { existsSync, readFileSync } from "node:fs";
+// - peak: a fresh server, settled, its VmHWM reset to its RSS, then one request with a
+//   peakEntries packet (validador: POSTed as text, and as JSON; generador: generating one);
+//   VmHWM minus the idle RSS is what that request cost at its worst, set against the size of
+//   the packet it carried.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { generate, packetText } from "../ocr/index.js";
 import { start, stop, type FunctionSpec, type Functions } from "./functions.js";
@@ -36,9 +37,22 @@ export function processMemory(pid: number): ProcessMemory {
   return { rssMB: field("VmRSS"), hwmMB: field("VmHWM") };
 }
 
+/**
+ * Sets the process's VmHWM back to its current RSS (Linux 4.0+; the process must be ours), so
+ * that a peak read later is the peak since now, not since start-up. False when refused.
+ */
+export function resetPeak(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A pause before reading an RSS, so the figure is not caught in the middle of start-up or of a request. */
-export function settle(): Promise<void> {
-  return sleep(500);
+export function settle(settings: Settings): Promise<void> {
+  return sleep(settings.settleMs);
 }
 
 interface Peak {
@@ -48,10 +62,12 @@ interface Peak {
 }
 
 /** Starts `spec` afresh, sends one request, and reads how far its RSS rose above idle. */
-async function peakOf(spec: FunctionSpec, request: (url: string) => Promise<Response>): Promise<Peak> {
+async function peakOf(settings: Settings, spec: FunctionSpec, request: (url: string) => Promise<Response>): Promise<Peak> {
   const fn = await start(spec);
   try {
-    await settle();
+    await settle(settings);
+    // Without the reset, a start-up peak above the settled RSS would count as the request's.
+    if (!resetPeak(fn.pid)) throw new Error("cannot reset the peak RSS (/proc/<pid>/clear_refs): the peak figures would include start-up");
     const idle = processMemory(fn.pid).rssMB;
     const res = await request(fn.url);
     const answer = await res.text();
@@ -83,11 +99,11 @@ export async function measureMemory(settings: Settings, functions: Functions, rs
   const generadorBaseline = functions.baselineFor(functions.generador, Buffer.byteLength(json));
   const get = (query: string) => (url: string) => fetch(`${url}/${query}`);
   const sides = {
-    validadorText: () => peakOf(validador, post(text, "text/plain")),
-    baselineText: () => peakOf(validadorBaseline, post(text, "text/plain")),
-    validadorJson: () => peakOf(validador, post(json, "application/json")),
-    generador: () => peakOf(functions.generador, get(`?count=${entries}`)),
-    generadorBaseline: () => peakOf(generadorBaseline, get("")),
+    validadorText: () => peakOf(settings, validador, post(text, "text/plain")),
+    baselineText: () => peakOf(settings, validadorBaseline, post(text, "text/plain")),
+    validadorJson: () => peakOf(settings, validador, post(json, "application/json")),
+    generador: () => peakOf(settings, functions.generador, get(`?count=${entries}`)),
+    generadorBaseline: () => peakOf(settings, generadorBaseline, get("")),
   };
   const s = await alternate<keyof typeof sides, Peak>(settings.peakRounds, sides, (round) =>
     log(`memory: peak at ${entries} entries, round ${round + 1}/${settings.peakRounds}`),

@@ -23,6 +23,8 @@ export interface Settings {
   readonly httpWarmupSeconds: number;
   /** Concurrent connections autocannon keeps open. */
   readonly connections: number;
+  /** Pause before reading a server's RSS, in ms, so start-up or the last request has settled. */
+  readonly settleMs: number;
   /** Fresh processes per side for the peak memory figure. */
   readonly peakRounds: number;
   /** Spawns per side for the cold start figure. */
@@ -36,10 +38,11 @@ export const FULL: Settings = {
   peakEntries: 100_000,
   coreRounds: 9,
   coreSliceMs: 400,
-  httpRounds: 3,
-  httpSeconds: 5,
+  httpRounds: 9,
+  httpSeconds: 2,
   httpWarmupSeconds: 1,
   connections: 10,
+  settleMs: 500,
   peakRounds: 3,
   coldStartRounds: 9,
 };
@@ -48,13 +51,15 @@ export const SMOKE: Settings = {
   mode: "smoke",
   decodeEntries: 2_000,
   packetEntries: 50,
-  peakEntries: 2_000,
+  // Big enough that the request, not the start-up, makes the peak.
+  peakEntries: 20_000,
   coreRounds: 2,
   coreSliceMs: 20,
   httpRounds: 1,
-  httpSeconds: 0.5,
-  httpWarmupSeconds: 0.2,
+  httpSeconds: 0.3,
+  httpWarmupSeconds: 0.1,
   connections: 4,
+  settleMs: 100,
   peakRounds: 1,
   coldStartRounds: 1,
 };
