@@ -1,7 +1,7 @@
 // The ratios as an SVG chart, written by hand (no chart library): one bar per ratio on a log
 // scale, drawn from 1× (as fast, as big as the reference) towards the ratio, green where it
 // meets its target, red where it misses, grey where there is none; a black tick marks the
-// target. The README shows it.
+// target, a whisker the lowest and highest of the rounds. The README shows it.
 import { formatRatio, formatTarget, type Family, type Ratio, type Results } from "./results.js";
 
 const FAMILY_TITLES: Readonly<Record<Family, string>> = {
@@ -12,21 +12,21 @@ const FAMILY_TITLES: Readonly<Record<Family, string>> = {
   coldstart: "Cold start: lower is quicker",
 };
 
-const COLORS = { met: "#2e7d32", missed: "#c62828", none: "#90a4ae", target: "#000000", grid: "#dddddd", text: "#222222" };
+const COLORS = { met: "#2e7d32", missed: "#c62828", none: "#90a4ae", target: "#000000", whisker: "#444444", grid: "#dddddd", text: "#222222" };
 
 const LABEL_WIDTH = 400;
 const PLOT_WIDTH = 380;
 const VALUE_WIDTH = 150;
 const ROW = 20;
-const TOP = 64;
+const TOP = 80;
 
 function escape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-/** Powers of two around every ratio and target, and never narrower than 1/4..4. */
+/** Powers of two around every ratio, round and target, and never narrower than 1/4..4. */
 function domain(ratios: readonly Ratio[]): [number, number] {
-  const values = ratios.flatMap((r) => (r.target ? [r.ratio, r.target.value] : [r.ratio]));
+  const values = ratios.flatMap((r) => [r.ratio, ...(r.rounds ?? []), ...(r.target ? [r.target.value] : [])]);
   const low = Math.min(-2, Math.floor(Math.log2(Math.min(...values))));
   const high = Math.max(2, Math.ceil(Math.log2(Math.max(...values))));
   return [low, high];
@@ -52,6 +52,12 @@ export function chart(results: Results): string {
     const barWidth = Math.max(1, Math.abs(x(r.ratio) - x(1)));
     parts.push(`<text x="16" y="${y + 14}">${escape(r.title)}</text>`);
     parts.push(`<rect x="${from.toFixed(1)}" y="${y + 4}" width="${barWidth.toFixed(1)}" height="${ROW - 8}" fill="${color}"/>`);
+    if (r.rounds && r.rounds.length > 1) {
+      // The spread of the per-round ratios: how much the noise moved this one.
+      const [lo, hi] = [x(Math.min(...r.rounds)).toFixed(1), x(Math.max(...r.rounds)).toFixed(1)];
+      const mid = y + ROW / 2;
+      parts.push(`<path d="M${lo} ${mid - 3}v6M${lo} ${mid}H${hi}M${hi} ${mid - 3}v6" stroke="${COLORS.whisker}" fill="none"/>`);
+    }
     if (r.target) {
       const tx = x(r.target.value).toFixed(1);
       parts.push(`<line x1="${tx}" x2="${tx}" y1="${y + 1}" y2="${y + ROW - 1}" stroke="${COLORS.target}" stroke-width="2"/>`);
@@ -71,12 +77,14 @@ export function chart(results: Results): string {
     grid.push(`<text x="${gx}" y="${TOP - 8}" text-anchor="middle" fill="#666666">${escape(label)}</text>`);
   }
   const m = results.machine;
-  const subtitle = `${results.date.slice(0, 10)}, ${results.mode} run, Node ${results.node}, ${m.cores} × ${m.cpu}. Bars from 1× (the reference); black tick: target.`;
+  const subtitle = `${results.date.slice(0, 10)}, ${results.mode} run, Node ${results.node}, ${m.cores} × ${m.cpu}, load average ${m.loadAverage[0]} at the start.`;
+  const legend = "Bars run from 1× (as fast, as big as the reference) to the median ratio; whiskers: lowest and highest round; black tick: target.";
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${bottom + 12}" viewBox="0 0 ${width} ${bottom + 12}" font-family="sans-serif" font-size="12" fill="${COLORS.text}">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="8" y="20" font-size="15" font-weight="bold">Lector OCR benchmark: each figure as a ratio to its reference in the same run (log scale)</text>`,
     `<text x="8" y="38" fill="#555555">${escape(subtitle)}</text>`,
+    `<text x="8" y="54" fill="#555555">${escape(legend)}</text>`,
     ...grid,
     ...parts,
     `</svg>`,

@@ -10,7 +10,7 @@ import { packetText, render } from "../ocr/index.js";
 import { start, stop, type FunctionSpec, type Functions } from "./functions.js";
 import { ratio, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";
-import { alternate, median, pairedRatio } from "./stats.js";
+import { alternate, median, paired } from "./stats.js";
 
 interface Probe {
   readonly method: "GET" | "POST";
@@ -82,7 +82,7 @@ export async function measureColdStart(settings: Settings, functions: Functions,
         title: `${fn.name}: spawn to first answer`,
         measured: { name: fn.name, value: median(s.measured), unit: "ms" },
         reference: { name: "baseline", value: median(s.reference), unit: "ms" },
-        ratio: pairedRatio(s.measured, s.reference),
+        ...paired(s.measured, s.reference),
         target: { op: "<=", value: 1.2 },
       }),
     );

@@ -12,7 +12,7 @@ import { findingLine, generate, packetText, parsePacket, readPacket } from "../o
 import { originalRead, type PlainFinding } from "./original.js";
 import { ratio, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";
-import { alternate, median, pairedRatio, runsPerSecond } from "./stats.js";
+import { alternate, median, paired, runsPerSecond } from "./stats.js";
 
 const CHUNK = 1 << 16;
 const chunk = new Uint8Array(CHUNK);
@@ -82,7 +82,7 @@ export async function measureDecode(settings: Settings, log: (line: string) => v
       title: `decode ${entries} entries (text) vs byte-pass floor`,
       measured: decode,
       reference: floor,
-      ratio: pairedRatio(s.decode, s.bytePass),
+      ...paired(s.decode, s.bytePass),
       target: { op: ">=", value: 0.75 },
     }),
     ratio({
@@ -91,7 +91,7 @@ export async function measureDecode(settings: Settings, log: (line: string) => v
       title: `decode ${entries} entries (text) vs original algorithm`,
       measured: decode,
       reference: { name: "original", value: median(s.original), unit },
-      ratio: pairedRatio(s.decode, s.original),
+      ...paired(s.decode, s.original),
       target: { op: ">=", value: 7 },
     }),
     ratio({
@@ -100,7 +100,7 @@ export async function measureDecode(settings: Settings, log: (line: string) => v
       title: `decode ${entries} entries (text) vs per-character pass`,
       measured: decode,
       reference: { name: "charCodeAt pass", value: median(s.charPass), unit },
-      ratio: pairedRatio(s.decode, s.charPass),
+      ...paired(s.decode, s.charPass),
     }),
     ratio({
       id: "correct.floor",
@@ -108,7 +108,7 @@ export async function measureDecode(settings: Settings, log: (line: string) => v
       title: `correct ${entries} entries (10% to mend) vs byte-pass floor`,
       measured: correct,
       reference: floor,
-      ratio: pairedRatio(s.correct, s.bytePass),
+      ...paired(s.correct, s.bytePass),
     }),
     ratio({
       id: "correct.original",
@@ -116,7 +116,7 @@ export async function measureDecode(settings: Settings, log: (line: string) => v
       title: `correct ${entries} entries (10% to mend) vs original + brute force`,
       measured: correct,
       reference: { name: "original", value: median(s.originalCorrect), unit },
-      ratio: pairedRatio(s.correct, s.originalCorrect),
+      ...paired(s.correct, s.originalCorrect),
     }),
   ];
 }

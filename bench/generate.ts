@@ -4,7 +4,7 @@
 import { generate } from "../ocr/index.js";
 import { ratio, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";
-import { alternate, median, pairedRatio, runsPerSecond } from "./stats.js";
+import { alternate, median, paired, runsPerSecond } from "./stats.js";
 
 /** A KSUID's length: generador's Id comes from the ksuid package, outside the domain module. */
 const ID = "2Uo5aT1Kx0dRk1bWbHjEjb3mBQa";
@@ -35,7 +35,7 @@ export async function measureGenerate(settings: Settings, log: (line: string) =>
       title: `generate ${count}-entry packets (JSON) vs serialising one`,
       measured: { name: "ocr/ + JSON", value: median(s.generate), unit: "packets/s" },
       reference: { name: "JSON only", value: median(s.serialise), unit: "packets/s" },
-      ratio: pairedRatio(s.generate, s.serialise),
+      ...paired(s.generate, s.serialise),
     }),
   ];
 }

@@ -13,7 +13,7 @@ import { start, stop, type Functions } from "./functions.js";
 import { memorySupported, processMemory, settle } from "./memory.js";
 import { ratio, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";
-import { alternate, median, pairedRatio, percentile } from "./stats.js";
+import { alternate, median, paired, percentile } from "./stats.js";
 
 export interface Call {
   readonly url: string;
@@ -200,7 +200,7 @@ export async function measureHttp(settings: Settings, functions: Functions, log:
         (round) => log(`http: ${c.title}, round ${round + 1}/${settings.httpRounds}`),
       );
       const figure = (name: string, loads: readonly Load[], key: keyof Load, unit: string) => ({ name, value: median(loads.map((l) => l[key])), unit });
-      const pair = (key: keyof Load) => pairedRatio(s.measured.map((l) => l[key]), s.reference.map((l) => l[key]));
+      const pair = (key: keyof Load) => paired(s.measured.map((l) => l[key]), s.reference.map((l) => l[key]));
       const row = (key: keyof Load, what: string, unit: string, target?: { op: ">=" | "<="; value: number }) =>
         ratio({
           id: `http.${c.id}.${key}`,
@@ -208,7 +208,7 @@ export async function measureHttp(settings: Settings, functions: Functions, log:
           title: `${c.title}: ${what}`,
           measured: figure(c.measured.name, s.measured, key, unit),
           reference: figure(c.reference.name, s.reference, key, unit),
-          ratio: pair(key),
+          ...pair(key),
           ...(target ? { target } : {}),
         });
       ratios.push(row("rps", "throughput", "req/s", { op: ">=", value: 0.8 }), row("p50", "p50 latency", "ms"), row("p99", "p99 latency", "ms", { op: "<=", value: 1.3 }));

@@ -13,7 +13,7 @@ import { start, stop, type FunctionSpec, type Functions } from "./functions.js";
 import type { RssAroundLoad } from "./http.js";
 import { ratio, type MemoryFigures, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";
-import { alternate, median, pairedRatio } from "./stats.js";
+import { alternate, median, paired } from "./stats.js";
 
 const MB = 2 ** 20;
 
@@ -152,7 +152,7 @@ export async function measureMemory(settings: Settings, functions: Functions, rs
       title: `validador: peak over idle, ${entries}-entry text, vs baseline`,
       measured: { name: "validador", value: over(s.validadorText), unit: "MB" },
       reference: { name: "baseline (same body)", value: over(s.baselineText), unit: "MB" },
-      ratio: pairedRatio(s.validadorText.map((p) => p.overIdleMB), s.baselineText.map((p) => p.overIdleMB)),
+      ...paired(s.validadorText.map((p) => p.overIdleMB), s.baselineText.map((p) => p.overIdleMB)),
     }),
     ratio({
       id: "memory.validador.peakJson",

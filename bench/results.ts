@@ -29,8 +29,10 @@ export interface Ratio {
   readonly title: string;
   readonly measured: Figure;
   readonly reference: Figure;
-  /** measured / reference: the median of per-round ratios where rounds were paired. */
+  /** measured / reference: the median of the per-round ratios where there were rounds. */
   readonly ratio: number;
+  /** Each round's ratio, where the two sides were measured in alternating rounds: the spread. */
+  readonly rounds?: readonly number[];
   readonly target?: Target;
   /** Whether the ratio meets the target; absent without a target. */
   readonly met?: boolean;
@@ -121,18 +123,19 @@ export function formatTarget(target: Target | undefined): string {
 
 /** A plain-text table, one row per ratio, for stdout. */
 export function table(ratios: readonly Ratio[]): string {
-  const header = ["measurement", "measured", "reference", "ratio", "target", ""];
+  const header = ["measurement", "measured", "reference", "ratio", "rounds", "target", ""];
   const rows = ratios.map((r) => [
     r.title,
     `${r.measured.name}: ${formatFigure(r.measured)}`,
     `${r.reference.name}: ${formatFigure(r.reference)}`,
     formatRatio(r.ratio),
+    r.rounds ? `${formatRatio(Math.min(...r.rounds))}-${formatRatio(Math.max(...r.rounds))}` : "",
     formatTarget(r.target),
     r.met === undefined ? "" : r.met ? "met" : "MISSED",
   ]);
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: readonly string[]) =>
-    cells.map((cell, i) => (i === 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd();
+    cells.map((cell, i) => (i === 3 || i === 4 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 

@@ -43,7 +43,7 @@ export const FULL: Settings = {
   httpWarmupSeconds: 1,
   connections: 10,
   settleMs: 500,
-  peakRounds: 3,
+  peakRounds: 5,
   coldStartRounds: 9,
 };
 

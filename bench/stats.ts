@@ -19,10 +19,11 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
 
-/** The median of a[i] / b[i]: each round's two samples were taken side by side. */
-export function pairedRatio(a: readonly number[], b: readonly number[]): number {
+/** Ratios of samples taken side by side: each round's a[i] / b[i], and their median. */
+export function paired(a: readonly number[], b: readonly number[]): { ratio: number; rounds: number[] } {
   if (a.length !== b.length) throw new RangeError(`paired samples differ in count: ${a.length} and ${b.length}`);
-  return median(a.map((value, i) => value / b[i]!));
+  const rounds = a.map((value, i) => value / b[i]!);
+  return { ratio: median(rounds), rounds };
 }
 
 /**
