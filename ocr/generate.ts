@@ -133,44 +133,26 @@ function flush(count: number, entries: Lines[]): void {
   }
 }
 
-/** The key's statuses, by the code kept per entry. */
-const STATUSES = [" OK", " ERR", " ILL"] as const;
-const OK = 0;
-const ERR = 1;
-const ILL = 2;
-
-/**
- * The key lines of entries whose number characters are numbers[9e..9e+8] and whose status
- * codes are statuses[e]: made when first asked for, since most callers never read the key.
- */
-function keyLines(numbers: Uint8Array, statuses: Uint8Array): string[] {
-  const lines: string[] = [];
-  for (let e = 0, c = 0; e < statuses.length; e++, c += 9) {
-    const n = numbers;
-    lines.push(String.fromCharCode(n[c]!, n[c + 1]!, n[c + 2]!, n[c + 3]!, n[c + 4]!, n[c + 5]!, n[c + 6]!, n[c + 7]!, n[c + 8]!) + STATUSES[statuses[e]!]!);
-  }
-  return lines;
-}
+const STATUS_SUFFIX = { OK: " OK", ERR: " ERR", ILL: " ILL" } as const;
 
 export function generate(options: GenerateOptions): Generated {
   checkOptions(options);
   const { count, errRate, illRate } = options;
   const random = mulberry32(options.seed);
   const entries: Lines[] = [];
-  // Per entry, the characters of the number the reader must find, and its status.
-  const numbers = new Uint8Array(9 * count);
-  const statuses = new Uint8Array(count);
+  const key: string[] = [];
   // Reused for every entry.
   const digits = new Int32Array(9);
   const cells = new Int32Array(9);
+  const codes = new Int32Array(9);
   let pending = 0;
-  for (let n = 0, c = 0; n < count; n++, c += 9) {
+  for (let n = 0; n < count; n++) {
     drawValid(random, digits);
     for (let i = 0; i < 9; i++) {
       cells[i] = DIGIT_KEYS[digits[i]!]!;
-      numbers[c + i] = 48 + digits[i]!;
+      codes[i] = 48 + digits[i]!;
     }
-    let status = OK;
+    let status: keyof typeof STATUS_SUFFIX = "OK";
     const draw = random();
     if (draw < errRate) {
       // Any single-digit change breaks the checksum: weight * change is never a multiple of 11.
@@ -178,36 +160,31 @@ export function generate(options: GenerateOptions): Generated {
       const other = randomInt(random, 9);
       const digit = other >= digits[position]! ? other + 1 : other;
       cells[position] = DIGIT_KEYS[digit]!;
-      numbers[c + position] = 48 + digit;
-      status = ERR;
+      codes[position] = 48 + digit;
+      status = "ERR";
     } else if (draw < errRate + illRate) {
       if (random() < ONE_STROKE_SHARE) {
         const position = randomInt(random, 9);
         const choices = ONE_STROKE_NON_DIGITS[digits[position]!]!;
         cells[position] = choices[randomInt(random, choices.length)]!;
-        numbers[c + position] = QUESTION_MARK;
+        codes[position] = QUESTION_MARK;
       } else {
         const first = randomInt(random, 9);
         const second = (first + 1 + randomInt(random, 8)) % 9;
         cells[first] = randomNonDigit(random);
         cells[second] = randomNonDigit(random);
-        numbers[c + first] = numbers[c + second] = QUESTION_MARK;
+        codes[first] = codes[second] = QUESTION_MARK;
       }
-      status = ILL;
+      status = "ILL";
     }
-    statuses[n] = status;
     writeArt(cells, pending * ART);
     if (++pending === BATCH) {
       flush(pending, entries);
       pending = 0;
     }
+    const number = String.fromCharCode(codes[0]!, codes[1]!, codes[2]!, codes[3]!, codes[4]!, codes[5]!, codes[6]!, codes[7]!, codes[8]!);
+    key.push(number + STATUS_SUFFIX[status]);
   }
   flush(pending, entries);
-  let key: string[] | undefined;
-  return {
-    entries,
-    get key() {
-      return (key ??= keyLines(numbers, statuses));
-    },
-  };
+  return { entries, key };
 }
