@@ -1,5 +1,5 @@
-// Decode core: ocr/ reading a packet in text form (parsePacket + readPacket, no HTTP), in
-// entries per second, against
+// Decode core: ocr/ reading a packet in text form into its findings as validador answers them
+// by default (parsePacket + findingsText, no HTTP), in entries per second, against
 // - the byte-pass floor: the same input's bytes, got the cheapest way there is (native
 //   TextEncoder.encodeInto a chunk at a time, exactly as ocr/scanner.ts gets them), each byte
 //   then read once by a plain loop. Whatever decoding does on top of reading its input is what
@@ -7,8 +7,9 @@
 // - a per-character pass (charCodeAt over the string): the plainest loop there is, but slower
 //   than the byte pass, so it is shown for information and is no floor;
 // - the original service's algorithm (bench/original.ts).
-// The same for correction mode, on the same packet: 10% of its entries are ERR or ILL.
-import { findingLine, generate, packetText, parsePacket, readPacket } from "../ocr/index.js";
+// The same for correction mode, on the same packet: 10% of its entries are ERR or ILL; and, for
+// information, readPacket, which builds a Finding object per entry (validador's JSON answer).
+import { findingLine, findingsText, generate, packetText, parsePacket, readPacket } from "../ocr/index.js";
 import { originalRead, type PlainFinding } from "./original.js";
 import { ratio, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";
@@ -45,6 +46,8 @@ function checkSameFindings(text: string, correct: boolean): void {
   const ours = readPacket(parsePacket(text), { correct }).map((finding) => findingLine(finding));
   const original = originalRead(text, correct).map(plainLine);
   const differs = ours.findIndex((line, i) => line !== original[i]);
+  const asText = new TextDecoder().decode(findingsText(parsePacket(text), { correct }));
+  if (asText !== ours.map((line) => `${line}\n`).join("")) throw new Error(`decode: findingsText and readPacket disagree (correct=${correct})`);
   if (ours.length !== original.length || differs !== -1) {
     throw new Error(`decode: ocr/ and the original algorithm disagree (correct=${correct}) at entry ${differs}: ${ours[differs]} / ${original[differs]}`);
   }
@@ -60,8 +63,9 @@ export async function measureDecode(settings: Settings, log: (line: string) => v
   const slice = settings.coreSliceMs;
   const rate = (fn: (text: string) => number) => () => runsPerSecond(() => fn(text), slice) * entries;
   const sides = {
-    decode: rate((t) => readPacket(parsePacket(t)).length),
-    correct: rate((t) => readPacket(parsePacket(t), { correct: true }).length),
+    decode: rate((t) => findingsText(parsePacket(t)).length),
+    objects: rate((t) => readPacket(parsePacket(t)).length),
+    correct: rate((t) => findingsText(parsePacket(t), { correct: true }).length),
     bytePass: rate(bytePass),
     charPass: rate(charPass),
     original: rate((t) => originalRead(t).length),
@@ -93,6 +97,14 @@ export async function measureDecode(settings: Settings, log: (line: string) => v
       reference: { name: "original", value: median(s.original), unit },
       ...paired(s.decode, s.original),
       target: { op: ">=", value: 7 },
+    }),
+    ratio({
+      id: "decode.objects",
+      family: "decode",
+      title: `read ${entries} entries (text) into Finding objects vs byte-pass floor`,
+      measured: { name: "ocr/ readPacket", value: median(s.objects), unit },
+      reference: floor,
+      ...paired(s.objects, s.bytePass),
     }),
     ratio({
       id: "decode.charPass",

@@ -2,7 +2,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { HttpError, type FunctionContext, type FunctionEvent } from "@node22-ts/api";
+import { generate } from "#ocr";
 import handle, { readRequest } from "./handler.js";
+import { paqueteJson } from "./json.js";
 
 const rejects400 = (query: Record<string, string | string[]>, pattern: RegExp) =>
   assert.throws(() => readRequest(query), (error: unknown) => error instanceof HttpError && error.status === 400 && pattern.test(error.message));
@@ -46,4 +48,12 @@ test("answers a reproducible packet of 27-character lines with its answer key", 
   assert.equal(first.Contenido.length, 3);
   for (const lines of first.Contenido) assert.deepEqual(lines.map((line: string) => line.length), [27, 27, 27]);
   assert.equal(first.Key.length, 3);
+});
+
+test("writes the paquete as JSON.stringify would, indented or compact, with and without its key", () => {
+  const { entries, key } = generate({ count: 4, seed: 3, errRate: 0.3, illRate: 0.3 });
+  for (const paquete of [{ Id: "2Uo5aT1Kx0dRk1bWbHjEjb3mBQa", Contenido: entries }, { Id: "x", Contenido: entries, Key: key }]) {
+    assert.equal(paqueteJson(paquete, true), JSON.stringify(paquete, null, 2));
+    assert.equal(paqueteJson(paquete, false), JSON.stringify(paquete));
+  }
 });

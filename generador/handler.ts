@@ -4,6 +4,7 @@ import { randomInt } from "node:crypto";
 import KSUID from "ksuid";
 import { HttpError, flag, quote, readQuery, type FunctionContext, type FunctionEvent, type Query } from "@node22-ts/api";
 import { MAX_ENTRIES, generate, packetText, type GenerateOptions } from "#ocr";
+import { paqueteJson } from "./json.js";
 
 const DEFAULT_ERR_RATE = 0.1;
 const DEFAULT_ILL_RATE = 0.1;
@@ -79,8 +80,8 @@ export default async function handle(event: FunctionEvent, context: FunctionCont
     context.headers({ "Content-Type": "text/plain; charset=utf-8" });
     return packetText(entries);
   }
-  const packet = request.key ? { Id: id, Contenido: entries, Key: key } : { Id: id, Contenido: entries };
+  const paquete = request.key ? { Id: id, Contenido: entries, Key: key } : { Id: id, Contenido: entries };
   context.headers({ "Content-Type": "application/json; charset=utf-8" });
   // Indented by default, as the original service answered, so it reads well in a browser.
-  return `${JSON.stringify(packet, null, request.compact ? undefined : 2)}\n`;
+  return `${paqueteJson(paquete, !request.compact)}\n`;
 }

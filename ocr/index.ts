@@ -5,8 +5,8 @@
  */
 export { DIGIT_NEIGHBOURS, LINE_WIDTH, PATTERNS } from "./cells.js";
 export { isValid } from "./checksum.js";
-export { findingLine, readPacket } from "./findings.js";
-export type { Finding, ReadOptions, Status } from "./findings.js";
+export { findingLine, findingsText, readPacket } from "./findings.js";
+export type { Finding, ReadOptions, Status, TextOptions } from "./findings.js";
 export { generate } from "./generate.js";
 export type { GenerateOptions, Generated } from "./generate.js";
 export { MAX_ENTRIES, PacketError } from "./packet.js";

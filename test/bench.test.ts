@@ -15,6 +15,7 @@ const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const IDS = [
   "decode.floor",
   "decode.original",
+  "decode.objects",
   "decode.charPass",
   "correct.floor",
   "correct.original",

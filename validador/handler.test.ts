@@ -23,14 +23,15 @@ const valid = render("457508000");
 const badChecksum = render("664371495");
 
 test("reads the scanner's text file into one findings line per entry", async () => {
-  const { result } = await call(packetText([valid, badChecksum]));
-  assert.equal(result, "457508000 OK\n664371495 ERR\n");
+  const { result, headers } = await call(packetText([valid, badChecksum]));
+  assert.equal(String(result), "457508000 OK\n664371495 ERR\n");
+  assert.equal(headers["Content-Type"], "text/plain; charset=utf-8");
 });
 
 test("reads generador's JSON packet, names the findings file after its Id, and answers JSON on request", async () => {
   const packet = { Id: "2Uo5aT1Kx0dRk1bWbHjEjb3mBQa", Contenido: [valid, badChecksum] };
   const text = await call(packet);
-  assert.equal(text.result, "457508000 OK\n664371495 ERR\n");
+  assert.equal(String(text.result), "457508000 OK\n664371495 ERR\n");
   assert.equal(text.headers["Content-Disposition"], 'attachment; filename="paraeljefe-2Uo5aT1Kx0dRk1bWbHjEjb3mBQa.txt"');
   const json = await call(packet, { accept: "application/json" });
   assert.deepEqual(json.result, {

@@ -1,5 +1,6 @@
-// Vitest global setup: builds every function image the tests run, once per test run, the
-// way `faas-cli build` would (tools/image.ts), two at a time.
+// Vitest global setup: compiles the tools, and builds every function image the tests run, once
+// per test run, the way `faas-cli build` would (tools/image.ts), two at a time.
+import { execFileSync } from "node:child_process";
 import type { TestProject } from "vitest/node";
 import { ensureImage, type Image } from "../../tools/image.js";
 import { readStack, type StackFunction } from "../../tools/stack.js";
@@ -19,6 +20,8 @@ const TEST_FUNCTIONS: Record<string, StackFunction> = {
 };
 
 export default async function setup(project: TestProject): Promise<void> {
+  // The command-line tools (npm start, cliente, bench), compiled once before tests run them.
+  execFileSync("npm", ["run", "build:tools", "--silent"], { cwd: ROOT, stdio: "inherit" });
   const stack = readStack(`${ROOT}/stack.yml`);
   const all: [string, StackFunction, readonly string[]][] = [
     ...Object.entries(stack.functions).map(([name, fn]): [string, StackFunction, readonly string[]] => [name, fn, stack.configuration?.copy ?? []]),
