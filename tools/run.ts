@@ -2,7 +2,7 @@
 // directory, with the image's environment. Each run gets its own temp dir (TMPDIR), so the
 // lock file it writes once listening is its own.
 import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -84,4 +84,3 @@ export function startFunction(image: Image, options: StartOptions = {}): Promise
   });
 }
 
-export const lockExists = (fn: RunningFunction): boolean => existsSync(fn.lockFile);
