@@ -4,9 +4,9 @@
 // includes everything a first caller waits for: Node's start, imports, and the handler's own
 // start-up work.
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { packetText, render } from "../ocr/index.js";
+import { freePort } from "../tools/run.js";
 import { start, stop, type FunctionSpec, type Functions } from "./functions.js";
 import { ratio, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";
@@ -16,15 +16,6 @@ interface Probe {
   readonly method: "GET" | "POST";
   readonly path: string;
   readonly body?: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 /** The status of one call, or undefined when nothing answers yet. */

@@ -8,9 +8,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import type { RunningFunction } from "../tools/run.js";
+import { processMemory, type RunningFunction } from "../tools/run.js";
 import { start, stop, type Functions } from "./functions.js";
-import { memorySupported, processMemory, settle } from "./memory.js";
+import { memorySupported, settle } from "./memory.js";
 import { ratio, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";
 import { alternate, median, paired, percentile } from "./stats.js";

@@ -6,9 +6,10 @@
 //   peakEntries packet (validador: POSTed as text, and as JSON; generador: generating one);
 //   VmHWM minus the idle RSS is what that request cost at its worst, set against the size of
 //   the packet it carried.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { generate, packetText } from "../ocr/index.js";
+import { processMemory } from "../tools/run.js";
 import { start, stop, type FunctionSpec, type Functions } from "./functions.js";
 import type { RssAroundLoad } from "./http.js";
 import { ratio, type MemoryFigures, type Ratio } from "./results.js";
@@ -17,24 +18,9 @@ import { alternate, median, paired } from "./stats.js";
 
 const MB = 2 ** 20;
 
-export interface ProcessMemory {
-  readonly rssMB: number;
-  readonly hwmMB: number;
-}
-
 /** Whether this system has /proc (Linux): without it there are no memory figures. */
 export function memorySupported(): boolean {
   return existsSync("/proc/self/status");
-}
-
-export function processMemory(pid: number): ProcessMemory {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const field = (name: string): number => {
-    const kB = new RegExp(`^${name}:\\s*(\\d+) kB`, "m").exec(status)?.[1];
-    if (kB === undefined) throw new Error(`/proc/${pid}/status has no ${name}`);
-    return Number(kB) / 1024;
-  };
-  return { rssMB: field("VmRSS"), hwmMB: field("VmHWM") };
 }
 
 /**

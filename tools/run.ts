@@ -2,7 +2,8 @@
 // directory, with the image's environment. Each run gets its own temp dir (TMPDIR), so the
 // lock file it writes once listening is its own.
 import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -84,3 +85,31 @@ export function startFunction(image: Image, options: StartOptions = {}): Promise
   });
 }
 
+
+/** A port nothing listens on right now, for a process that must be told its port in advance. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export interface ProcessMemory {
+  /** Resident memory now (VmRSS): what a container memory limit counts. */
+  readonly rssMB: number;
+  /** The most it has held (VmHWM). */
+  readonly hwmMB: number;
+}
+
+/** A process's memory as the kernel reports it in /proc/<pid>/status (Linux only). */
+export function processMemory(pid: number): ProcessMemory {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const field = (name: string): number => {
+    const kB = new RegExp(`^${name}:\\s*(\\d+) kB`, "m").exec(status)?.[1];
+    if (kB === undefined) throw new Error(`/proc/${pid}/status has no ${name}`);
+    return Number(kB) / 1024;
+  };
+  return { rssMB: field("VmRSS"), hwmMB: field("VmHWM") };
+}

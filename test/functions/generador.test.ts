@@ -1,12 +1,12 @@
 // generador over real HTTP, on its image as faas-cli would build it (shrinkwrapped context).
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { isValid } from "../../ocr/index.js";
-import { startFunction, type RunningFunction } from "../../tools/run.js";
-import { readStack } from "../../tools/stack.js";
+import type { RunningFunction } from "../../tools/run.js";
+import { startDeployed } from "../support/functions.js";
 
 let fn: RunningFunction;
 beforeAll(async () => {
-  fn = await startFunction(inject("images")["generador"]!, { env: readStack("stack.yml").functions["generador"]!.environment });
+  fn = await startDeployed("generador");
 });
 afterAll(() => fn?.kill("SIGINT"));
 

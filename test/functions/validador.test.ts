@@ -1,21 +1,16 @@
 // validador over real HTTP, on its image as faas-cli would build it, fed by generador's
 // packets the way users pipe them: curl .../generador | faas-cli invoke validador.
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { generate, packetText, render } from "../../ocr/index.js";
-import { startFunction, type RunningFunction } from "../../tools/run.js";
-import { readStack } from "../../tools/stack.js";
+import type { RunningFunction } from "../../tools/run.js";
+import { startDeployed } from "../support/functions.js";
 
 let validador: RunningFunction;
 let generador: RunningFunction;
 beforeAll(async () => {
   // Started with stack.yml's environment, as deployed (validador's MAX_BODY_SIZE among it).
-  const { functions } = readStack("stack.yml");
-  const images = inject("images");
-  [validador, generador] = await Promise.all([
-    startFunction(images["validador"]!, { env: functions["validador"]!.environment }),
-    startFunction(images["generador"]!, { env: functions["generador"]!.environment }),
-  ]);
+  [validador, generador] = await Promise.all([startDeployed("validador"), startDeployed("generador")]);
 });
 afterAll(() => {
   validador?.kill("SIGINT");

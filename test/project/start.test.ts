@@ -1,10 +1,10 @@
 // npm start and the packet client, as a newcomer runs them: real processes, real ports.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { freePort } from "../../tools/run.js";
 
 interface Started {
   readonly url: string;
@@ -32,14 +32,6 @@ function npmStart(port: number): Promise<Started> {
     void exited.then((code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
   });
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 let gateway: Started;
 beforeAll(async () => {

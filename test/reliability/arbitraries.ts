@@ -2,7 +2,7 @@
 // hand-edited file or an attacker might send. Each builds a Call for support.ts's send().
 import fc from "fast-check";
 import { render } from "../../ocr/index.js";
-import type { Call } from "./support.js";
+import type { Call } from "../support/http.js";
 
 const WIDTH = 27;
 

@@ -5,7 +5,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { Agent } from "node:http";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { RunningFunction } from "../../tools/run.js";
-import { expectSound, send, startDeployed, type Call, type FunctionName } from "./support.js";
+import { startDeployed, type FunctionName } from "../support/functions.js";
+import { send, type Call } from "../support/http.js";
+import { expectSound } from "./support.js";
 
 /** A string, bytes in base64, a string repeated, or a list of those joined. */
 type Part = string | { readonly base64: string } | { readonly repeat: string; readonly times: number };

@@ -7,7 +7,9 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { RunningFunction } from "../../tools/run.js";
 import { generadorCall, validadorCall } from "./arbitraries.js";
-import { expectSound, send, startDeployed, type Call } from "./support.js";
+import { startDeployed } from "../support/functions.js";
+import { send, type Call } from "../support/http.js";
+import { expectSound } from "./support.js";
 
 /** Requests per function; the README states these figures. */
 const RUNS = { validador: 2000, generador: 1200 } as const;

@@ -8,7 +8,8 @@ import { MAX_ENTRIES, packetText, render } from "../../ocr/index.js";
 import { parseBytes } from "../../template/node22-ts/src/config.js";
 import { readRequest } from "../../generador/handler.js";
 import type { RunningFunction } from "../../tools/run.js";
-import { send, stackEnv, startDeployed, type FunctionName } from "./support.js";
+import { stackEnv, startDeployed, type FunctionName } from "../support/functions.js";
+import { send } from "../support/http.js";
 
 const running: Partial<Record<FunctionName, RunningFunction>> = {};
 const fn = (name: FunctionName) => running[name]!;

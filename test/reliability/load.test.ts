@@ -6,7 +6,9 @@
 import autocannon from "autocannon";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { RunningFunction } from "../../tools/run.js";
-import { rssMb, send, startDeployed, type FunctionName } from "./support.js";
+import { startDeployed, type FunctionName } from "../support/functions.js";
+import { send } from "../support/http.js";
+import { processMemory } from "../../tools/run.js";
 
 const CONNECTIONS = 10;
 const WARM_UP = 4000;
@@ -63,12 +65,12 @@ describe.each(["generador", "validador"] as const)("%s under load", (name) => {
       return performance.now() - started;
     };
 
-    const idle = rssMb(fn.pid);
+    const idle = processMemory(fn.pid).rssMB;
     await run(WARM_UP);
-    const rss = [rssMb(fn.pid)];
+    const rss = [processMemory(fn.pid).rssMB];
     for (let round = 0; round < ROUNDS; round++) {
       measuredMs += await run(PER_ROUND);
-      rss.push(rssMb(fn.pid));
+      rss.push(processMemory(fn.pid).rssMB);
     }
 
     for (const result of results) {

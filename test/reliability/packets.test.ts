@@ -6,7 +6,8 @@ import fc from "fast-check";
 import { Agent } from "node:http";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { RunningFunction } from "../../tools/run.js";
-import { send, startDeployed } from "./support.js";
+import { startDeployed } from "../support/functions.js";
+import { send } from "../support/http.js";
 
 const RUNS = 200;
 

@@ -5,13 +5,14 @@
 // the production dependencies; and no secret is committed.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { startFunction, type RunningFunction } from "../../tools/run.js";
 import { readStack } from "../../tools/stack.js";
-import { leaks, permissionFlag, ROOT, send, startDeployed, type Answer, type Call, type FunctionName } from "./support.js";
+import { ROOT, startDeployed, type FunctionName } from "../support/functions.js";
+import { rawHttp, send, type Answer, type Call } from "../support/http.js";
+import { leaks, permissionFlag } from "./support.js";
 
 /** Node flags that leave only `dir` writable to the process (Node's permission model). */
 const onlyWritable = (dir: string) => [permissionFlag(), "--allow-fs-read=*", `--allow-fs-write=${dir}`];
@@ -67,15 +68,6 @@ describe("what answers carry", () => {
     for (const fn of [generador, validador, echo]) fn?.kill("SIGINT");
   });
 
-  /** Writes raw bytes and reads until the server closes: for what an HTTP client will not send. */
-  function raw(port: number, text: string): Promise<string> {
-    const socket = connect(port, "127.0.0.1");
-    socket.write(text);
-    let answer = "";
-    socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
-    return new Promise((resolve) => socket.on("close", () => resolve(answer)));
-  }
-
   /** One request of every kind of answer each function gives. */
   const KINDS: readonly (readonly [string, () => RunningFunction, Call])[] = [
     ["generador 200 JSON", () => generador, { path: "/?count=2" }],
@@ -112,7 +104,7 @@ describe("what answers carry", () => {
     ["bad Content-Length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n"],
   ])("what Node's HTTP parser refuses (%s) is answered with nosniff and no internals", async (_kind, request) => {
     for (const fn of [generador, validador]) {
-      const answer = await raw(fn.port, request);
+      const answer = await rawHttp(fn.port, request);
       expect(answer).toMatch(/^HTTP\/1\.1 4\d\d /);
       expect(answer).toMatch(/\r\nX-Content-Type-Options: nosniff\r\n/i);
       expect(leaks(answer)).toBeUndefined();

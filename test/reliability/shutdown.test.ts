@@ -8,7 +8,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import { expect, inject, test } from "vitest";
 import { startFunction } from "../../tools/run.js";
-import { send, startDeployed, type Call } from "./support.js";
+import { startDeployed } from "../support/functions.js";
+import { send, type Call } from "../support/http.js";
 
 interface Tally {
   sent: number;
