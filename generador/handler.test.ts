@@ -2,9 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { HttpError, type FunctionContext, type FunctionEvent } from "@node22-ts/api";
-import { generate } from "#ocr";
+import { generate, jsonBytes } from "#ocr";
 import handle, { readRequest } from "./handler.js";
-import { paqueteJson } from "./json.js";
 
 const rejects400 = (query: Record<string, string | string[]>, pattern: RegExp) =>
   assert.throws(() => readRequest(query), (error: unknown) => error instanceof HttpError && error.status === 400 && pattern.test(error.message));
@@ -39,8 +38,9 @@ test("answers a reproducible packet of 27-character lines with its answer key", 
   const context = { headers: (values: Record<string, string>) => Object.assign(headers, values) } as unknown as FunctionContext;
   const event = (query: Record<string, string>): FunctionEvent =>
     ({ method: "GET", path: "/", body: "", headers: {}, query, accepts: () => false }) as FunctionEvent;
-  const first = JSON.parse(await handle(event({ count: "3", seed: "7", key: "1" }), context));
-  const again = JSON.parse(await handle(event({ count: "3", seed: "7", key: "1" }), context));
+  const answer = async (query: Record<string, string>) => JSON.parse(Buffer.from(await handle(event(query), context)).toString("utf8"));
+  const first = await answer({ count: "3", seed: "7", key: "1" });
+  const again = await answer({ count: "3", seed: "7", key: "1" });
   assert.equal(headers["Content-Type"], "application/json; charset=utf-8");
   assert.match(first.Id, /^[0-9A-Za-z]{27}$/);
   assert.notEqual(first.Id, again.Id);
@@ -51,9 +51,16 @@ test("answers a reproducible packet of 27-character lines with its answer key", 
 });
 
 test("writes the paquete as JSON.stringify would, indented or compact, with and without its key", () => {
-  const { entries, key } = generate({ count: 4, seed: 3, errRate: 0.3, illRate: 0.3 });
-  for (const paquete of [{ Id: "2Uo5aT1Kx0dRk1bWbHjEjb3mBQa", Contenido: entries }, { Id: "x", Contenido: entries, Key: key }]) {
-    assert.equal(paqueteJson(paquete, true), JSON.stringify(paquete, null, 2));
-    assert.equal(paqueteJson(paquete, false), JSON.stringify(paquete));
+  for (const count of [1, 4]) {
+    const generated = generate({ count, seed: 3, errRate: 0.3, illRate: 0.3 });
+    const { entries, key } = generated;
+    for (const id of ["2Uo5aT1Kx0dRk1bWbHjEjb3mBQa", "x"]) {
+      for (const withKey of [false, true]) {
+        const paquete = withKey ? { Id: id, Contenido: entries, Key: key } : { Id: id, Contenido: entries };
+        const written = (indent: boolean) => Buffer.from(jsonBytes(generated, { id, indent, key: withKey })).toString("latin1");
+        assert.equal(written(true), `${JSON.stringify(paquete, null, 2)}\n`);
+        assert.equal(written(false), `${JSON.stringify(paquete)}\n`);
+      }
+    }
   }
 });

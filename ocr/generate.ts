@@ -2,14 +2,15 @@
  * Generating packet content the way the original packet service did: valid readings, some
  * spoiled on purpose at preset rates, with the findings the reader must produce (the key).
  *
- * generador draws a packet per request, up to 100 000 entries, so this is written for speed:
- * cells are drawn as keys (see cells.ts) and written as art into a byte buffer, a batch of
- * entries at a time; each batch becomes one string with one native decode, and each art line
- * is a slice of it (a slice of 27 characters is a view, not a copy).
+ * generador draws a packet per request, up to 100 000 entries, so drawing only fills two small
+ * typed arrays (the numbers, a byte per digit, and the statuses) and notes the few cells that
+ * are not digits; wire.ts writes the answer's bytes straight from them. Art lines, cell keys
+ * and key lines are made only when asked for.
  */
 import { DIGIT_OF, LINE_WIDTH, PATTERN_KEYS, UNREADABLE, oneChangeKeys } from "./cells.js";
-import { mulberry32, randomInt, type Random } from "./random.js";
+import { Random } from "./random.js";
 import type { Lines } from "./render.js";
+import { TEXT_ENTRY_BYTES, asciiString, textBytes } from "./wire.js";
 
 export interface GenerateOptions {
   /** Number of entries. */
@@ -22,15 +23,73 @@ export interface GenerateOptions {
   readonly illRate: number;
 }
 
-export interface Generated {
-  readonly entries: Lines[];
-  /** Per entry, the finding line the reader must give without correction. */
-  readonly key: string[];
+// An entry's status before correction, as the reader must give it (0 is OK): an index into STATUS_SUFFIX.
+const ERR = 1;
+const ILL = 2;
+const STATUS_SUFFIX = [" OK", " ERR", " ILL"];
+
+/** A generated packet: what each entry shows and what the reader must find. */
+export class Generated {
+  #entries: Lines[] | undefined;
+  #key: string[] | undefined;
+
+  constructor(
+    readonly size: number,
+    /**
+     * Per entry, the 9 characters the reader must read, as ASCII codes: entry i is
+     * numbers[9i..9i+8]. A digit's cell shows that digit; a "?" cell is in `spoiled`.
+     */
+    readonly numbers: Uint8Array,
+    /** Per entry, the status the reader must give without correction: 0 OK, 1 ERR, 2 ILL. */
+    readonly statuses: Uint8Array,
+    /** The key (see cells.ts) of each cell that shows no digit, by its index in `numbers`. */
+    readonly spoiled: ReadonlyMap<number, number>,
+  ) {}
+
+  /** The key of cell `index` (an index into `numbers`). */
+  cellKey(index: number): number {
+    const code = this.numbers[index]!;
+    return code === QUESTION_MARK ? this.spoiled.get(index)! : DIGIT_KEYS[code - 48]!;
+  }
+
+  /** Every cell's key, 9 per entry, as parsePacket reads them. */
+  get cells(): Int32Array {
+    return Int32Array.from(this.numbers, (_, index) => this.cellKey(index));
+  }
+
+  /** Each entry's 3 art lines (slices of one string: a slice is a view, not a copy). */
+  get entries(): Lines[] {
+    if (this.#entries === undefined) {
+      // Cut from the text form: per entry 3 art lines and a blank one, each ending in "\n".
+      const text = asciiString(textBytes(this));
+      const entries: Lines[] = [];
+      const width = LINE_WIDTH;
+      for (let e = 0, o = 0; e < this.size; e++, o += TEXT_ENTRY_BYTES) {
+        entries.push([text.slice(o, o + width), text.slice(o + width + 1, o + 2 * width + 1), text.slice(o + 2 * width + 2, o + 3 * width + 2)]);
+      }
+      this.#entries = entries;
+    }
+    return this.#entries;
+  }
+
+  /** Per entry, the finding line the reader must give without correction: "457508000 OK". */
+  get key(): string[] {
+    if (this.#key === undefined) {
+      const n = this.numbers;
+      this.#key = Array.from(this.statuses, (status, e) => {
+        const o = 9 * e;
+        const number = String.fromCharCode(n[o]!, n[o + 1]!, n[o + 2]!, n[o + 3]!, n[o + 4]!, n[o + 5]!, n[o + 6]!, n[o + 7]!, n[o + 8]!);
+        return number + STATUS_SUFFIX[status]!;
+      });
+    }
+    return this.#key;
+  }
 }
 
 /** Share of scan errors that spoil one cell by a single stroke (the rest spoil two cells at random). */
 const ONE_STROKE_SHARE = 0.75;
 
+const ZERO = 0x30;
 const QUESTION_MARK = 0x3f;
 
 /** The ten patterns' keys, by digit. */
@@ -52,21 +111,30 @@ function checkOptions(options: GenerateOptions): void {
   if (errRate + illRate > 1 + 1e-9) throw new RangeError(`errRate + illRate must be at most 1, got ${errRate + illRate}`);
 }
 
+const TWO_32 = 2 ** 32;
+
 /**
- * Fill `digits` with a valid reading: 8 at random, the 9th computed so that the checksum holds;
- * a draw needing a 10 is discarded (as the original service did; a computed 11 is 0).
+ * Write a valid reading at numbers[at..at+8]: 8 digits at random, the 9th computed so that the
+ * checksum holds; a draw needing a 10 is discarded (as the original service did; a computed 11
+ * is 0). The PRNG is most of generation's cost, so each uint32 gives four digits: the first
+ * four decimals of it read as a fraction of 2^32.
  */
-function drawValid(random: Random, digits: Int32Array): void {
+function drawValid(random: Random, numbers: Uint8Array, at: number): void {
   for (;;) {
     let sum = 0;
-    for (let i = 0; i < 8; i++) {
-      const d = randomInt(random, 10);
-      digits[i] = d;
-      sum += (9 - i) * d;
+    for (let i = 0; i < 8; i += 4) {
+      let x = random.next();
+      for (let k = i; k < i + 4; k++) {
+        x *= 10;
+        const d = Math.floor(x / TWO_32);
+        x -= d * TWO_32;
+        numbers[at + k] = ZERO + d;
+        sum += (9 - k) * d;
+      }
     }
     const last = (11 - (sum % 11)) % 11;
     if (last !== 10) {
-      digits[8] = last;
+      numbers[at + 8] = ZERO + last;
       return;
     }
   }
@@ -76,115 +144,44 @@ function drawValid(random: Random, digits: Int32Array): void {
 function randomNonDigit(random: Random): number {
   for (;;) {
     let key = 0;
-    for (let i = 0; i < 9; i++) key = (key << 2) | randomInt(random, 3);
+    for (let i = 0; i < 9; i++) key = (key << 2) | random.int(3);
     if (DIGIT_OF[key] === UNREADABLE) return key;
   }
 }
 
-/** Characters of an entry's art: its 3 lines, one after the other. */
-const ART = 3 * LINE_WIDTH;
-/** Entries written into the byte buffer before it is turned into a string. */
-const BATCH = 1024;
-// One spare byte: each cell row is written as a 4-byte word whose 4th byte the next write covers.
-const batch = new Uint8Array(BATCH * ART + 1);
-const batchView = new DataView(batch.buffer);
-
-/** A cell row's 3 characters as a little-endian word, by its 6 class bits (first character highest). */
-const ROW_BYTES: Int32Array = (() => {
-  const chars = [0x20, 0x5f, 0x7c, 0x3f];
-  const table = new Int32Array(64);
-  for (let row = 0; row < 64; row++) table[row] = chars[row >>> 4]! | (chars[(row >>> 2) & 3]! << 8) | (chars[row & 3]! << 16);
-  return table;
-})();
-
-/** Write the art of 9 cells (keys) at bytes[at..at+80]: line 0, then line 1, then line 2. */
-function writeArt(cells: Int32Array, at: number): void {
-  const view = batchView;
-  const R = ROW_BYTES;
-  // Row r of a key is its 6 bits from 12 - 6r up: left to right, so each write's 4th byte is
-  // covered by the next one.
-  for (let shift = 12; shift >= 0; shift -= 6, at += LINE_WIDTH) {
-    for (let i = 0; i < 9; i++) view.setUint32(at + 3 * i, R[(cells[i]! >>> shift) & 63]!, true);
-  }
-}
-
-interface AsciiDecoder {
-  decode(bytes: Uint8Array): string;
-}
-
-// Looked up rather than named so the module compiles without DOM or Node type libraries.
-const decoder: AsciiDecoder | undefined = (() => {
-  const Decoder = (globalThis as unknown as { TextDecoder?: new () => AsciiDecoder }).TextDecoder;
-  return Decoder === undefined ? undefined : new Decoder();
-})();
-
-function asciiText(bytes: Uint8Array): string {
-  if (decoder !== undefined) return decoder.decode(bytes);
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 4096) text += String.fromCharCode(...bytes.subarray(i, i + 4096));
-  return text;
-}
-
-/** Turn the first `count` entries written in the batch into line triples. */
-function flush(count: number, entries: Lines[]): void {
-  const text = asciiText(batch.subarray(0, count * ART));
-  for (let e = 0, o = 0; e < count; e++, o += ART) {
-    entries.push([text.slice(o, o + LINE_WIDTH), text.slice(o + LINE_WIDTH, o + 2 * LINE_WIDTH), text.slice(o + 2 * LINE_WIDTH, o + ART)]);
-  }
-}
-
-const STATUS_SUFFIX = { OK: " OK", ERR: " ERR", ILL: " ILL" } as const;
-
 export function generate(options: GenerateOptions): Generated {
   checkOptions(options);
   const { count, errRate, illRate } = options;
-  const random = mulberry32(options.seed);
-  const entries: Lines[] = [];
-  const key: string[] = [];
-  // Reused for every entry.
-  const digits = new Int32Array(9);
-  const cells = new Int32Array(9);
-  const codes = new Int32Array(9);
-  let pending = 0;
-  for (let n = 0; n < count; n++) {
-    drawValid(random, digits);
-    for (let i = 0; i < 9; i++) {
-      cells[i] = DIGIT_KEYS[digits[i]!]!;
-      codes[i] = 48 + digits[i]!;
-    }
-    let status: keyof typeof STATUS_SUFFIX = "OK";
-    const draw = random();
+  const random = new Random(options.seed);
+  const numbers = new Uint8Array(9 * count);
+  const statuses = new Uint8Array(count);
+  const spoiled = new Map<number, number>();
+  const spoil = (index: number, key: number) => {
+    numbers[index] = QUESTION_MARK;
+    spoiled.set(index, key);
+  };
+  for (let n = 0, at = 0; n < count; n++, at += 9) {
+    drawValid(random, numbers, at);
+    const draw = random.float();
     if (draw < errRate) {
       // Any single-digit change breaks the checksum: weight * change is never a multiple of 11.
-      const position = randomInt(random, 9);
-      const other = randomInt(random, 9);
-      const digit = other >= digits[position]! ? other + 1 : other;
-      cells[position] = DIGIT_KEYS[digit]!;
-      codes[position] = 48 + digit;
-      status = "ERR";
+      const position = at + random.int(9);
+      const other = ZERO + random.int(9);
+      numbers[position] = other >= numbers[position]! ? other + 1 : other;
+      statuses[n] = ERR;
     } else if (draw < errRate + illRate) {
-      if (random() < ONE_STROKE_SHARE) {
-        const position = randomInt(random, 9);
-        const choices = ONE_STROKE_NON_DIGITS[digits[position]!]!;
-        cells[position] = choices[randomInt(random, choices.length)]!;
-        codes[position] = QUESTION_MARK;
+      if (random.float() < ONE_STROKE_SHARE) {
+        const position = at + random.int(9);
+        const choices = ONE_STROKE_NON_DIGITS[numbers[position]! - ZERO]!;
+        spoil(position, choices[random.int(choices.length)]!);
       } else {
-        const first = randomInt(random, 9);
-        const second = (first + 1 + randomInt(random, 8)) % 9;
-        cells[first] = randomNonDigit(random);
-        cells[second] = randomNonDigit(random);
-        codes[first] = codes[second] = QUESTION_MARK;
+        const first = random.int(9);
+        const second = (first + 1 + random.int(8)) % 9;
+        spoil(at + first, randomNonDigit(random));
+        spoil(at + second, randomNonDigit(random));
       }
-      status = "ILL";
+      statuses[n] = ILL;
     }
-    writeArt(cells, pending * ART);
-    if (++pending === BATCH) {
-      flush(pending, entries);
-      pending = 0;
-    }
-    const number = String.fromCharCode(codes[0]!, codes[1]!, codes[2]!, codes[3]!, codes[4]!, codes[5]!, codes[6]!, codes[7]!, codes[8]!);
-    key.push(number + STATUS_SUFFIX[status]);
   }
-  flush(pending, entries);
-  return { entries, key };
+  return new Generated(count, numbers, statuses, spoiled);
 }

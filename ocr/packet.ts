@@ -6,6 +6,9 @@
 /** Most entries a packet may hold unless the caller says otherwise. */
 export const MAX_ENTRIES = 100_000;
 
+/** What an Id may be: 1 to 64 letters, digits, "_" or "-" (a KSUID is 27 of them). */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** A problem with the request as a whole; the message says what was expected and where. */
 export class PacketError extends Error {
   override name = "PacketError";

@@ -3,11 +3,10 @@
  * JSON form: {"Id": "...", "Contenido": [[line1, line2, line3], ...]} (unknown keys ignored).
  * Text form: the scanner's file (see scanner.ts).
  */
-import { MAX_ENTRIES, PacketBuilder, PacketError, tooManyEntries, type Packet } from "./packet.js";
+import { ID_PATTERN, MAX_ENTRIES, PacketBuilder, PacketError, tooManyEntries, type Packet } from "./packet.js";
 import { decodeEntry } from "./read.js";
 import { isBlankChar, parseText } from "./scanner.js";
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const JSON_FORM = `{"Id": "...", "Contenido": [[line1, line2, line3], ...]}`;
 const EXPECTED =
   `expected a paquete, either JSON ${JSON_FORM} or the scanner's text ` +
@@ -62,7 +61,7 @@ function parseJson(value: unknown, maxEntries: number): Packet {
   let id: string | undefined;
   if (hasOwn(value, "Id")) {
     const given: unknown = (value as Record<string, unknown>)["Id"];
-    if (typeof given !== "string" || !ID.test(given)) {
+    if (typeof given !== "string" || !ID_PATTERN.test(given)) {
       const shown = typeof given === "string" ? JSON.stringify(given.slice(0, 80)) : kindOf(given);
       throw new PacketError(`Id must be a string of 1 to 64 letters, digits, "_" or "-", got ${shown}`);
     }

@@ -1,0 +1,165 @@
+/**
+ * A generated packet's wire forms, written straight into bytes from its numbers: the JSON
+ * form, indented exactly as JSON.stringify(paquete, null, 2) indents it or compact as
+ * JSON.stringify(paquete) writes it, and the scanner's text. Each ends with a line end.
+ *
+ * This is generador's hot path, so no per-entry string is ever made: an entry's frame (quotes,
+ * brackets, indentation, line ends) is the same for every entry, so it is written once and
+ * copied natively over the whole buffer, and then only the art is written in, a 4-byte word
+ * per cell row. Nothing in a paquete needs escaping: an Id is checked against the rule parse.ts applies,
+ * art is " _|", key lines are digits, "?", a space and capitals.
+ */
+import { LINE_WIDTH, PATTERN_KEYS } from "./cells.js";
+import type { Generated } from "./generate.js";
+import { ID_PATTERN } from "./packet.js";
+
+export interface JsonOptions {
+  /** The paquete's Id (1 to 64 letters, digits, "_" or "-"). */
+  readonly id: string;
+  /** Indented as JSON.stringify(paquete, null, 2), or compact. */
+  readonly indent: boolean;
+  /** Add the answer key: "Key": ["457508000 OK", ...]. */
+  readonly key: boolean;
+}
+
+const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+
+/** One entry as a form writes it: its frame around the 3 lines, and the separator after it. */
+class EntryFrame {
+  /** The frame with blank art, separator included. */
+  readonly stencil: Uint8Array;
+  /** Where each of the 3 lines starts in it. */
+  readonly lines: readonly [number, number, number];
+  readonly separatorBytes: number;
+
+  constructor(open: string, between: string, close: string, separator: string) {
+    const art = " ".repeat(LINE_WIDTH);
+    this.stencil = ascii(open + art + between + art + between + art + close + separator);
+    const second = open.length + LINE_WIDTH + between.length;
+    this.lines = [open.length, second, second + LINE_WIDTH + between.length];
+    this.separatorBytes = separator.length;
+  }
+}
+
+// Every frame has a byte right after each line: the 4-byte writes of art rows rely on it.
+/** The scanner's text: 3 art lines and a blank one, each ending in "\n". */
+const TEXT = new EntryFrame("", "\n", `\n${" ".repeat(LINE_WIDTH)}\n`, "");
+const INDENTED = new EntryFrame('    [\n      "', '",\n      "', '"\n    ]', ",\n");
+const COMPACT = new EntryFrame('["', '","', '"]', ",");
+
+/** Bytes of one entry in the text form. */
+export const TEXT_ENTRY_BYTES = TEXT.stencil.length;
+
+/** A cell row's 3 characters as a little-endian word, by its 6 class bits (first character highest). */
+const ROW_WORD: Int32Array = (() => {
+  const chars = [0x20, 0x5f, 0x7c, 0x3f];
+  const table = new Int32Array(64);
+  for (let row = 0; row < 64; row++) table[row] = chars[row >>> 4]! | (chars[(row >>> 2) & 3]! << 8) | (chars[row & 3]! << 16);
+  return table;
+})();
+
+/** The row words of each digit's cell: DIGIT_ROWS[3d + r] for row r of digit d. */
+const DIGIT_ROWS = Int32Array.from({ length: 30 }, (_, j) => ROW_WORD[(PATTERN_KEYS[Math.floor(j / 3)]! >>> (12 - 6 * (j % 3))) & 63]!);
+
+const ZERO = 0x30;
+const QUESTION_MARK = 0x3f;
+
+/**
+ * Writes every entry of the packet framed by `frame` at out[at..]; returns where the entries
+ * end (the last one without its separator). `out` needs 4 bytes past that.
+ */
+function writeEntries(generated: Generated, frame: EntryFrame, out: Uint8Array, at: number): number {
+  const { size, numbers, spoiled } = generated;
+  const { stencil, lines } = frame;
+  const length = stencil.length;
+  const end = at + size * length;
+  if (size === 0) return at;
+  // The frames: one written, then copied onto itself doubling each time.
+  out.set(stencil, at);
+  for (let done = length; done < size * length; done *= 2) out.copyWithin(at + done, at, at + Math.min(done, size * length - done));
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const [l0, l1, l2] = lines;
+  for (let e = 0, c = 0, o = at; e < size; e++, o += length) {
+    // Each write's 4th byte is the next cell's first, written next, or the frame's byte after
+    // the line, put back below.
+    for (let x = o, last = c + 9; c < last; c++, x += 3) {
+      const code = numbers[c]!;
+      if (code !== QUESTION_MARK) {
+        const r = 3 * (code - ZERO);
+        view.setUint32(x + l0, DIGIT_ROWS[r]!, true);
+        view.setUint32(x + l1, DIGIT_ROWS[r + 1]!, true);
+        view.setUint32(x + l2, DIGIT_ROWS[r + 2]!, true);
+      } else {
+        const key = spoiled.get(c)!;
+        view.setUint32(x + l0, ROW_WORD[(key >>> 12) & 63]!, true);
+        view.setUint32(x + l1, ROW_WORD[(key >>> 6) & 63]!, true);
+        view.setUint32(x + l2, ROW_WORD[key & 63]!, true);
+      }
+    }
+    out[o + l0 + LINE_WIDTH] = stencil[l0 + LINE_WIDTH]!;
+    out[o + l1 + LINE_WIDTH] = stencil[l1 + LINE_WIDTH]!;
+    out[o + l2 + LINE_WIDTH] = stencil[l2 + LINE_WIDTH]!;
+  }
+  return end - frame.separatorBytes;
+}
+
+/** The scanner's text form: per entry 3 art lines and a blank one. */
+export function textBytes(generated: Generated): Uint8Array {
+  const out = new Uint8Array(generated.size * TEXT_ENTRY_BYTES + 4);
+  return out.subarray(0, writeEntries(generated, TEXT, out, 0));
+}
+
+const STATUS_TEXT = [" OK", " ERR", " ILL"];
+
+/** The JSON form: {"Id": ..., "Contenido": [[line1, line2, line3], ...]}, with "Key" if asked. */
+export function jsonBytes(generated: Generated, options: JsonOptions): Uint8Array {
+  const { id, indent, key } = options;
+  if (!ID_PATTERN.test(id)) throw new RangeError(`an Id is 1 to 64 letters, digits, "_" or "-", got ${JSON.stringify(id)}`);
+  const size = generated.size;
+  const nl = indent ? "\n" : "";
+  const pad = indent ? "  " : "";
+  const colon = indent ? ": " : ":";
+  const frame = indent ? INDENTED : COMPACT;
+  // Fixed parts: braces, names and the Id, under 64 bytes besides the Id; a key line takes at
+  // most 13 characters, 2 quotes and a separator of up to 6 bytes.
+  const out = new Uint8Array(64 + id.length + size * frame.stencil.length + (key ? 32 + size * 21 : 0) + 4);
+  let n = 0;
+  const text = (part: string) => {
+    for (let i = 0; i < part.length; i++) out[n++] = part.charCodeAt(i);
+  };
+  const opening = size > 0 ? `[${nl}` : "[";
+  const closing = size > 0 ? `${nl}${pad}]` : "]";
+  text(`{${nl}${pad}"Id"${colon}"${id}",${nl}${pad}"Contenido"${colon}${opening}`);
+  n = writeEntries(generated, frame, out, n);
+  text(closing);
+  if (key) {
+    text(`,${nl}${pad}"Key"${colon}${opening}`);
+    const { numbers, statuses } = generated;
+    for (let e = 0; e < size; e++) {
+      text(`${e > 0 ? `,${nl}` : ""}${pad}${pad}"`);
+      for (let i = 9 * e; i < 9 * e + 9; i++) out[n++] = numbers[i]!;
+      text(`${STATUS_TEXT[statuses[e]!]!}"`);
+    }
+    text(closing);
+  }
+  text(`${nl}}\n`);
+  return out.subarray(0, n);
+}
+
+interface AsciiDecoder {
+  decode(bytes: Uint8Array): string;
+}
+
+// Looked up rather than named so the module compiles without DOM or Node type libraries.
+const decoder: AsciiDecoder | undefined = (() => {
+  const Decoder = (globalThis as unknown as { TextDecoder?: new () => AsciiDecoder }).TextDecoder;
+  return Decoder === undefined ? undefined : new Decoder();
+})();
+
+/** ASCII bytes as a string, with one native decode where there is one. */
+export function asciiString(bytes: Uint8Array): string {
+  if (decoder !== undefined) return decoder.decode(bytes);
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 4096) text += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  return text;
+}
