@@ -1,7 +1,7 @@
 /** Findings: what the reader reports for each entry, and their lines "para el jefe". */
-import { DIGIT_OF } from "./cells.js";
 import { corrections } from "./correct.js";
 import type { Packet } from "./packet.js";
+import { OK } from "./read.js";
 
 export type Status = "OK" | "ERR" | "ILL" | "AMB";
 
@@ -24,53 +24,35 @@ export interface ReadOptions {
   readonly correct?: boolean;
 }
 
-/** Character code for a DIGIT_OF value: the digit, or "?" for an unreadable cell. */
-const CHAR_OF = new Uint8Array(256).fill(0x3f);
-for (let d = 0; d <= 9; d++) CHAR_OF[d] = 0x30 + d;
-
-// An entry's status before correction, as readEntry returns it.
-const OK = 0;
-const ERR = 1;
-const ILL = 2;
 const STATUS: readonly Status[] = ["OK", "ERR", "ILL"];
 
-/** Scratch for the entry being read: its nine characters, a digit or "?" each. */
-const chars = new Uint8Array(9);
+/** Bytes of an entry's line in Packet.lines, by status: 9 characters, " OK" or " ERR"/" ILL", "\n". */
+const lineBytes = (status: number) => (status === OK ? 13 : 14);
 
-/**
- * Reads the entry whose cell keys are keys[at..at+8], writing its nine characters into
- * out[to..to+8]; returns OK, ERR or ILL.
- */
-function readEntry(keys: Int32Array, at: number, out: Uint8Array, to: number): number {
-  let unreadable = 0;
-  let sum = 0;
-  for (let i = 0; i < 9; i++) {
-    const d = DIGIT_OF[keys[at + i]!]!;
-    out[to + i] = CHAR_OF[d]!;
-    // d + 6 reaches 16 only for UNREADABLE (10).
-    unreadable |= (d + 6) & 16;
-    sum += (9 - i) * d;
-  }
-  return unreadable !== 0 ? ILL : sum % 11 === 0 ? OK : ERR;
-}
-
-const numberOf = (c: Uint8Array) => String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!);
+const numberAt = (lines: Uint8Array, o: number) =>
+  String.fromCharCode(lines[o]!, lines[o + 1]!, lines[o + 2]!, lines[o + 3]!, lines[o + 4]!, lines[o + 5]!, lines[o + 6]!, lines[o + 7]!, lines[o + 8]!);
 
 /** One finding per entry, in input order. */
 export function readPacket(packet: Packet, options?: ReadOptions): Finding[] {
-  const { keys, reasons, size } = packet;
+  const { lines, statuses, reasons, mendable, size } = packet;
   const correct = options?.correct === true;
   // Grown by push: measured faster than preallocating, whose 100 000 slots are born in old
   // space, so that every young finding stored there costs the scavenger a remembered slot.
   const findings: Finding[] = [];
-  for (let e = 0, at = 0; e < size; e++, at += 9) {
-    const code = readEntry(keys, at, chars, 0);
-    const number = numberOf(chars);
+  for (let e = 0, m = 0, o = 0; e < size; e++) {
+    const number = numberAt(lines, o);
+    const code = statuses[e]!;
     const status = STATUS[code]!;
-    const reason = code === ILL && reasons.size !== 0 ? reasons.get(e) : undefined;
-    if (code === OK) findings.push({ number, status });
-    else if (reason !== undefined) findings.push({ number, status, reason });
-    else findings.push(correct ? corrected(number, status, keys, at) : { number, status });
+    o += lineBytes(code);
+    if (code === OK) {
+      findings.push({ number, status });
+    } else if (mendable.entries[m] === e) {
+      findings.push(correct ? corrected(number, status, mendable.keys, 9 * m) : { number, status });
+      m++;
+    } else {
+      const reason = reasons.get(e);
+      findings.push(reason === undefined ? { number, status } : { number, status, reason });
+    }
   }
   return findings;
 }
@@ -80,22 +62,18 @@ export interface TextOptions extends ReadOptions {
   readonly classic?: boolean;
 }
 
-const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
-const SUFFIX = [ascii(" OK\n"), ascii(" ERR\n"), ascii(" ILL\n")];
-const CLASSIC_OK = ascii("\n");
-/** The longest line without correction: nine characters and " ERR\n". */
-const PLAIN_LINE = 14;
-
 /**
  * The findings as UTF-8 text, one line per entry: the same lines as readPacket and findingLine
- * give, written straight into bytes, without a Finding object or string per entry (a 100 000-entry
- * packet's findings then cost about their own size in memory).
+ * give. Without correction or classic they are the packet's own lines, returned as they are
+ * (no copy); otherwise the packet's lines are copied in runs, and only mended entries and
+ * classic OK lines are written apart.
  */
 export function findingsText(packet: Packet, options?: TextOptions): Uint8Array {
-  const { keys, reasons, size } = packet;
-  const correct = options?.correct === true;
+  const { lines, statuses, mendable, size } = packet;
+  const correct = options?.correct === true && mendable.entries.length > 0;
   const classic = options?.classic === true;
-  let out = new Uint8Array(size * PLAIN_LINE);
+  if (!correct && !classic) return lines;
+  let out = new Uint8Array(lines.length);
   let n = 0;
   const room = (bytes: number) => {
     if (n + bytes <= out.length) return;
@@ -103,23 +81,36 @@ export function findingsText(packet: Packet, options?: TextOptions): Uint8Array 
     grown.set(out.subarray(0, n));
     out = grown;
   };
-  for (let e = 0, at = 0; e < size; e++, at += 9) {
-    if (n + PLAIN_LINE > out.length) room(PLAIN_LINE);
-    const code = readEntry(keys, at, out, n);
-    if (correct && code !== OK && !reasons.has(e)) {
-      // Mending is rare and may give a long AMB line: the general path.
-      const line = findingLine(corrected(numberOf(out.subarray(n)), STATUS[code]!, keys, at), classic);
-      room(line.length + 1);
-      for (let i = 0; i < line.length; i++) out[n++] = line.charCodeAt(i);
+  /** lines[from..to) go out as they are. */
+  const copy = (from: number, to: number) => {
+    room(to - from);
+    out.set(lines.subarray(from, to), n);
+    n += to - from;
+  };
+  let copied = 0;
+  for (let e = 0, m = 0, o = 0; e < size; e++) {
+    const code = statuses[e]!;
+    const length = lineBytes(code);
+    if (code !== OK && mendable.entries[m] === e) {
+      if (correct) {
+        copy(copied, o);
+        const line = findingLine(corrected(numberAt(lines, o), STATUS[code]!, mendable.keys, 9 * m), classic);
+        room(line.length + 1);
+        for (let i = 0; i < line.length; i++) out[n++] = line.charCodeAt(i);
+        out[n++] = 0x0a;
+        copied = o + length;
+      }
+      m++;
+    } else if (classic && code === OK) {
+      // The number alone: its 9 characters and the line end.
+      copy(copied, o + 9);
+      room(1);
       out[n++] = 0x0a;
-      continue;
+      copied = o + length;
     }
-    n += 9;
-    // Byte by byte: for a few bytes this beats TypedArray.set.
-    const suffix = classic && code === OK ? CLASSIC_OK : SUFFIX[code]!;
-    for (let i = 0; i < suffix.length; i++) out[n + i] = suffix[i]!;
-    n += suffix.length;
+    o += length;
   }
+  copy(copied, lines.length);
   return out.subarray(0, n);
 }
 

@@ -92,9 +92,7 @@ function parseJson(value: unknown, maxEntries: number): Packet {
     const s0 = entry[0] as string;
     const s1 = entry[1] as string;
     const s2 = entry[2] as string;
-    const at = builder.add();
-    const reason = decodeEntry(s0, 0, s0.length, s1, 0, s1.length, s2, 0, s2.length, builder.keys, at);
-    if (reason !== undefined) builder.reasons.set(i, reason);
+    builder.add(decodeEntry(s0, 0, s0.length, s1, 0, s1.length, s2, 0, s2.length, builder.keys));
   }
   return builder.finish(id);
 }

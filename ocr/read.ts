@@ -1,12 +1,37 @@
 /**
- * Reading one entry's art into cell keys (see cells.ts). Lines are given as (string, start,
- * length) so the text form is read in place, without slicing it into line strings.
+ * Reading one entry's art: into cell keys (see cells.ts), and from keys into the 9 characters
+ * the reader reports (a digit, "?" for an unreadable cell) and the entry's status. Lines are
+ * given as (string, start, length) so the text form is read in place, without slicing it into
+ * line strings; the regular text layout is read from bytes, keys and characters in one go.
  */
-import { CHAR_CLASS, FOREIGN, FOREIGN_BITS, GROUP_LOW_BITS, LINE_WIDTH, UNREADABLE_KEY } from "./cells.js";
+import { CHAR_CLASS, DIGIT_OF, FOREIGN, FOREIGN_BITS, GROUP_LOW_BITS, LINE_WIDTH, UNREADABLE_KEY } from "./cells.js";
+
+// An entry's status before correction.
+export const OK = 0;
+export const ERR = 1;
+export const ILL = 2;
+
+/** Character code for a DIGIT_OF value: the digit, or "?" for an unreadable cell. */
+const CHAR_OF = new Uint8Array(256).fill(0x3f);
+for (let d = 0; d <= 9; d++) CHAR_OF[d] = 0x30 + d;
+
+/** The 9 characters of the cells keys[0..8] into out[to..to+8]; returns OK, ERR or ILL. */
+export function readKeys(keys: Int32Array, out: Uint8Array, to: number): number {
+  let unreadable = 0;
+  let sum = 0;
+  for (let i = 0; i < 9; i++) {
+    const d = DIGIT_OF[keys[i]!]!;
+    out[to + i] = CHAR_OF[d]!;
+    // d + 6 reaches 16 only for UNREADABLE (10).
+    unreadable |= (d + 6) & 16;
+    sum += (9 - i) * d;
+  }
+  return unreadable !== 0 ? ILL : sum % 11 === 0 ? OK : ERR;
+}
 
 /**
  * Keys of the 9 cells of three lines that each have at least 27 characters from their start.
- * Writes keys[at..at+8]; returns non-zero when some cell holds a foreign character.
+ * Writes keys[0..8]; returns non-zero when some cell holds a foreign character.
  */
 export function fullWidthKeys(
   s0: string,
@@ -16,7 +41,6 @@ export function fullWidthKeys(
   s2: string,
   a2: number,
   keys: Int32Array,
-  at: number,
 ): number {
   const C = CHAR_CLASS;
   let foreign = 0;
@@ -31,7 +55,7 @@ export function fullWidthKeys(
       (C[s2.charCodeAt(a2)]! << 4) |
       (C[s2.charCodeAt(a2 + 1)]! << 2) |
       C[s2.charCodeAt(a2 + 2)]!;
-    keys[at + i] = key;
+    keys[i] = key;
     foreign |= key & (key >>> 1);
     a0 += 3;
     a1 += 3;
@@ -59,14 +83,17 @@ const ROW_WORD: Int32Array = (() => {
 })();
 
 /**
- * Keys of the 9 cells of an entry whose 3 lines start at bytes o, o + 28, o + 56 of an ASCII
- * buffer (27 characters and a line end each), three 4-byte reads per cell. Returns non-zero when
- * some byte is not one of the three legal characters; the keys are then meaningless and the
- * caller reads the entry the general way.
+ * Reads an entry whose 3 lines start at bytes o, o + 28, o + 56 of an ASCII buffer (27
+ * characters and a line end each), three 4-byte reads per cell: its cell keys into keys[0..8]
+ * and its characters into out[to..to+8], as readKeys does, in the same pass (this is the hot
+ * loop of reading the text form). Returns OK, ERR or ILL; or -1 when some byte is not one of
+ * the three legal characters, and the caller then reads the entry the general way.
  */
-export function regularEntryKeys(view: DataView, o: number, keys: Int32Array, at: number): number {
+export function readRegularEntry(view: DataView, o: number, keys: Int32Array, out: Uint8Array, to: number): number {
   const W = ROW_WORD;
   let bad = 0;
+  let unreadable = 0;
+  let sum = 0;
   for (let i = 0; i < 9; i++, o += 3) {
     // Little-endian: the cell's first character is the low byte; the 4th byte is not the cell's.
     const w0 = view.getUint32(o, true) & 0xffffff;
@@ -77,9 +104,14 @@ export function regularEntryKeys(view: DataView, o: number, keys: Int32Array, at
     const r2 = ((w2 >>> 1) & 0x30) | ((w2 >>> 11) & 0x0c) | ((w2 >>> 21) & 3);
     bad |= (W[r0]! ^ w0) | (W[r1]! ^ w1) | (W[r2]! ^ w2);
     // Each 2-bit group is its class + 1 (no borrow: all are >= 1 when legal).
-    keys[at + i] = ((r0 << 12) | (r1 << 6) | r2) - GROUP_LOW_BITS;
+    const key = ((r0 << 12) | (r1 << 6) | r2) - GROUP_LOW_BITS;
+    keys[i] = key;
+    const d = DIGIT_OF[key]!;
+    out[to + i] = CHAR_OF[d]!;
+    unreadable |= (d + 6) & 16;
+    sum += (9 - i) * d;
   }
-  return bad;
+  return bad !== 0 ? -1 : unreadable !== 0 ? ILL : sum % 11 === 0 ? OK : ERR;
 }
 
 /** Class of column x of a line, a missing (short line) column reading as a space. */
@@ -92,7 +124,7 @@ function paddedKeys(
   s0: string, a0: number, l0: number,
   s1: string, a1: number, l1: number,
   s2: string, a2: number, l2: number,
-  keys: Int32Array, at: number,
+  keys: Int32Array,
 ): number {
   let foreign = 0;
   for (let i = 0; i < 9; i++) {
@@ -100,7 +132,7 @@ function paddedKeys(
     for (let x = 3 * i; x < 3 * i + 3; x++) key = (key << 2) | classAt(s0, a0, l0, x);
     for (let x = 3 * i; x < 3 * i + 3; x++) key = (key << 2) | classAt(s1, a1, l1, x);
     for (let x = 3 * i; x < 3 * i + 3; x++) key = (key << 2) | classAt(s2, a2, l2, x);
-    keys[at + i] = key;
+    keys[i] = key;
     foreign |= key & (key >>> 1);
   }
   return foreign & FOREIGN_BITS;
@@ -138,7 +170,7 @@ function foreignReason(lines: readonly (readonly [string, number, number])[]): s
 }
 
 /**
- * Read one entry (3 lines, each s.slice(a, a + length)) into keys[at..at+8].
+ * Read one entry (3 lines, each s.slice(a, a + length)) into keys[0..8].
  * Returns undefined when the content is well formed (every cell then reads as a digit or as an
  * unreadable cell), or the reason the entry is malformed: a line too long (all cells unreadable)
  * or a foreign character (the cells holding one unreadable).
@@ -147,10 +179,10 @@ export function decodeEntry(
   s0: string, a0: number, l0: number,
   s1: string, a1: number, l1: number,
   s2: string, a2: number, l2: number,
-  keys: Int32Array, at: number,
+  keys: Int32Array,
 ): string | undefined {
   if (l0 === LINE_WIDTH && l1 === LINE_WIDTH && l2 === LINE_WIDTH) {
-    if (fullWidthKeys(s0, a0, s1, a1, s2, a2, keys, at) === 0) return undefined;
+    if (fullWidthKeys(s0, a0, s1, a1, s2, a2, keys) === 0) return undefined;
   } else {
     const lengths = [l0, l1, l2];
     const starts = [a0, a1, a2];
@@ -158,14 +190,14 @@ export function decodeEntry(
     for (let row = 0; row < 3; row++) {
       const length = lengths[row]!;
       if (length > LINE_WIDTH && !onlySpacesPastWidth(strings[row]!, starts[row]!, length)) {
-        keys.fill(UNREADABLE_KEY, at, at + 9);
+        keys.fill(UNREADABLE_KEY);
         return `line ${row + 1} is ${length} characters long (at most ${LINE_WIDTH})`;
       }
     }
     const foreign =
       l0 >= LINE_WIDTH && l1 >= LINE_WIDTH && l2 >= LINE_WIDTH
-        ? fullWidthKeys(s0, a0, s1, a1, s2, a2, keys, at)
-        : paddedKeys(s0, a0, l0, s1, a1, l1, s2, a2, l2, keys, at);
+        ? fullWidthKeys(s0, a0, s1, a1, s2, a2, keys)
+        : paddedKeys(s0, a0, l0, s1, a1, l1, s2, a2, l2, keys);
     if (foreign === 0) return undefined;
   }
   return foreignReason([

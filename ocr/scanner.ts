@@ -9,7 +9,7 @@
  */
 import { LINE_WIDTH } from "./cells.js";
 import { PacketBuilder, PacketError, tooManyEntries, type Packet } from "./packet.js";
-import { decodeEntry, regularEntryKeys } from "./read.js";
+import { decodeEntry, readRegularEntry } from "./read.js";
 import type { Lines } from "./render.js";
 
 interface Utf8Encoder {
@@ -81,14 +81,21 @@ function countLines(text: string, from: number, end: number): number {
  * not whitespace only.
  */
 export function parseText(input: string, maxEntries: number): Packet {
-  let text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  // Normalising keeps line numbers (each CRLF or CR is one line end) and lets one code path follow.
-  if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  // Normalising keeps line numbers (each CRLF or CR is one line end) and lets one code path
+  // follow. It is done only when a CR is met, and only the general path can meet one (the
+  // fast path takes LF alone), so a regular LF file is never searched for one.
+  return readText(text, maxEntries) ?? readText(text.replace(/\r\n?/g, "\n"), maxEntries)!;
+}
 
+const CR = 0x0d;
+
+/** The packet in `text`, or undefined if a CR was met. */
+function readText(text: string, maxEntries: number): Packet | undefined {
   let last = text.length - 1;
   while (last >= 0) {
     const code = text.charCodeAt(last);
-    if (code !== NL && !isBlankChar(code)) break;
+    if (code !== NL && code !== CR && !isBlankChar(code)) break;
     last--;
   }
   if (last < 0) throw new PacketError("empty body: expected a paquete"); // parsePacket says more
@@ -97,62 +104,80 @@ export function parseText(input: string, maxEntries: number): Packet {
 
   // A regular entry takes 112 characters; grow from there if entries are shorter.
   const builder = new PacketBuilder(Math.min(maxEntries, Math.ceil((end + 1) / 112)));
-  readEntries(text, end, maxEntries, builder);
-  return builder.finish(undefined);
+  return readEntries(text, end, maxEntries, builder) ? builder.finish(undefined) : undefined;
 }
 
-/** Read the entries of text[0..end) into the builder (the loop apart, so it optimizes alone). */
-function readEntries(text: string, end: number, maxEntries: number, builder: PacketBuilder): void {
+/**
+ * Read the entries of text[0..end) into the builder (the loop apart, so it optimizes alone);
+ * false if the text holds a CR where the general path would read it.
+ */
+function readEntries(text: string, end: number, maxEntries: number, builder: PacketBuilder): boolean {
   chunkStart = chunkEnd = 0;
-  const bytes = chunk;
   let pos = 0;
-  let line = 1;
+  let crChecked = false;
   while (pos < end) {
     if (builder.size === maxEntries) {
       throw tooManyEntries(maxEntries + Math.ceil(countLines(text, pos, end) / 4), maxEntries);
     }
-    const at = builder.add();
-    // Fast path: three lines of exactly 27 characters, from the byte chunk. A line end inside
-    // one of them would be a foreign character, so a cell with one sends the entry to the
-    // general path below. All offsets read stay below `end`, within the chunk.
-    const end3 = pos + 83;
-    if (end3 <= end) {
-      if (end3 + 29 > chunkEnd) encodeChunk(text, pos);
-      const o = pos - chunkStart;
-      if (
-        chunkAscii &&
-        bytes[o + 27] === NL &&
-        bytes[o + 55] === NL &&
-        (end3 === end || bytes[o + 83] === NL) &&
-        regularEntryKeys(chunkView, o, builder.keys, at) === 0
-      ) {
-        if (end3 === end) {
-          pos = end;
-        } else if (end3 + 28 < end && blankLineAt(o + 84)) {
-          pos = end3 + 29;
-        } else {
-          pos = blankLine(text, end3, end, line);
-        }
-        line += 4;
-        continue;
-      }
+    // Runs stop at the chunk's end too: the next one starts from a new chunk.
+    for (;;) {
+      const next = readRegularRun(text, pos, end, maxEntries, builder);
+      if (next === pos) break;
+      pos = next;
+    }
+    if (pos >= end || builder.size === maxEntries) continue;
+    // No CR can lie before the first entry the general path reads.
+    if (!crChecked) {
+      if (text.indexOf("\r", pos) !== -1) return false;
+      crChecked = true;
     }
 
+    // Every entry takes 4 lines, whichever way it is read.
+    const line = 1 + 4 * builder.size;
     const e0 = lineEnd(text, pos);
     if (e0 >= end) throw truncated(line, 1);
     const e1 = lineEnd(text, e0 + 1);
     if (e1 >= end) throw truncated(line, 2);
     const e2 = lineEnd(text, e1 + 1);
-    const reason = decodeEntry(
+    builder.add(decodeEntry(
       text, pos, e0 - pos,
       text, e0 + 1, e1 - e0 - 1,
       text, e1 + 1, e2 - e1 - 1,
-      builder.keys, at,
-    );
-    if (reason !== undefined) builder.reasons.set(builder.size - 1, reason);
+      builder.keys,
+    ));
     pos = e2 >= end ? end : blankLine(text, e2, end, line);
-    line += 4;
   }
+  return true;
+}
+
+/** Characters of a regular entry: 3 art lines of 27 and a blank line of 27 spaces, each with its "\n". */
+const REGULAR = 4 * (LINE_WIDTH + 1);
+
+/**
+ * The fast path: reads from the byte chunk the run of regular entries starting at `pos` that
+ * lie wholly before `end`, and returns where the run stops: at the first entry that is not
+ * regular (a short or long line, a foreign character, a blank line that is not 27 spaces),
+ * which the general path then reads, whatever it holds.
+ */
+function readRegularRun(text: string, pos: number, end: number, maxEntries: number, builder: PacketBuilder): number {
+  if (pos + REGULAR > chunkEnd) encodeChunk(text, pos);
+  if (!chunkAscii) return pos;
+  const bytes = chunk;
+  const view = chunkView;
+  // Offsets in the chunk: every byte read lies below `end`, within the chunk.
+  let o = pos - chunkStart;
+  const last = Math.min(chunkEnd, end) - chunkStart - REGULAR;
+  if (o > last) return pos;
+  const most = Math.min(maxEntries - builder.size, Math.floor((last - o) / REGULAR) + 1);
+  const lines = builder.lines(most);
+  const keys = builder.keys;
+  for (let room = most; room > 0; room--, o += REGULAR) {
+    if (bytes[o + 27] !== NL || bytes[o + 55] !== NL || bytes[o + 83] !== NL || !blankLineAt(o + 84)) break;
+    const status = readRegularEntry(view, o, keys, lines, builder.end);
+    if (status < 0) break;
+    builder.added(status);
+  }
+  return o + chunkStart;
 }
 
 const SPACES4 = 0x20202020;
@@ -163,13 +188,14 @@ const SPACES3_NL = 0x0a202020;
 function blankLineAt(from: number): boolean {
   const v = chunkView;
   return (
-    v.getUint32(from, true) === SPACES4 &&
-    v.getUint32(from + 4, true) === SPACES4 &&
-    v.getUint32(from + 8, true) === SPACES4 &&
-    v.getUint32(from + 12, true) === SPACES4 &&
-    v.getUint32(from + 16, true) === SPACES4 &&
-    v.getUint32(from + 20, true) === SPACES4 &&
-    v.getUint32(from + 24, true) === SPACES3_NL
+    ((v.getUint32(from, true) ^ SPACES4) |
+      (v.getUint32(from + 4, true) ^ SPACES4) |
+      (v.getUint32(from + 8, true) ^ SPACES4) |
+      (v.getUint32(from + 12, true) ^ SPACES4) |
+      (v.getUint32(from + 16, true) ^ SPACES4) |
+      (v.getUint32(from + 20, true) ^ SPACES4) |
+      (v.getUint32(from + 24, true) ^ SPACES3_NL)) ===
+    0
   );
 }
 

@@ -20,6 +20,7 @@ const IDS = [
   "correct.floor",
   "correct.original",
   "generate.floor",
+  "generate.write",
   ...["validador.json", "validador.text", "generador", "router.validador.json", "router.generador"].flatMap((c) =>
     ["rps", "p50", "p99"].map((figure) => `http.${c}.${figure}`),
   ),

@@ -33,7 +33,8 @@ describe("jsonBytes", () => {
     const packet = parsePacket(written);
     expect(packet.id).toBe("p-1");
     expect(packet.size).toBe(1000);
-    expect(packet.keys).toEqual(generated.cells);
+    expect(packet.statuses).toEqual(generated.statuses);
+    expect(latin1(packet.lines)).toBe(generated.key.map((line) => `${line}\n`).join(""));
   });
 
   it("refuses an Id that the JSON form does not allow", () => {
