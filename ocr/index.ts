@@ -1,6 +1,7 @@
 /**
  * Lector OCR: the pure domain module. Reads bank scanner art (3x3 digit cells) into account
- * numbers and findings, parses packets in both accepted forms, and generates packet content.
+ * numbers and findings, parses packets in both accepted forms, generates packet content and
+ * writes it in both forms as bytes.
  * No I/O and no dependencies: it is copied into each function's image and compiled there.
  */
 export { DIGIT_NEIGHBOURS, LINE_WIDTH, PATTERNS } from "./cells.js";
