@@ -4,11 +4,12 @@
  *
  * generador draws a packet per request, up to 100 000 entries, so drawing only fills two small
  * typed arrays (the numbers, a byte per digit, and the statuses) and notes the few cells that
- * are not digits; wire.ts writes the answer's bytes straight from them. Art lines, cell keys
- * and key lines are made only when asked for.
+ * are not digits; wire.ts writes the answer's bytes straight from them. Art lines and key lines
+ * are made only when asked for.
  */
 import { DIGIT_OF, LINE_WIDTH, PATTERN_KEYS, UNREADABLE, oneChangeKeys } from "./cells.js";
 import { Random } from "./random.js";
+import { ERR, ILL } from "./read.js";
 import type { Lines } from "./render.js";
 import { TEXT_ENTRY_BYTES, asciiString, textBytes } from "./wire.js";
 
@@ -23,9 +24,7 @@ export interface GenerateOptions {
   readonly illRate: number;
 }
 
-// An entry's status before correction, as the reader must give it (0 is OK): an index into STATUS_SUFFIX.
-const ERR = 1;
-const ILL = 2;
+/** By status (see read.ts), what follows the number on its key line. */
 const STATUS_SUFFIX = [" OK", " ERR", " ILL"];
 
 /** A generated packet: what each entry shows and what the reader must find. */
@@ -40,22 +39,11 @@ export class Generated {
      * numbers[9i..9i+8]. A digit's cell shows that digit; a "?" cell is in `spoiled`.
      */
     readonly numbers: Uint8Array,
-    /** Per entry, the status the reader must give without correction: 0 OK, 1 ERR, 2 ILL. */
+    /** Per entry, the status the reader must give without correction: OK, ERR or ILL (see read.ts). */
     readonly statuses: Uint8Array,
     /** The key (see cells.ts) of each cell that shows no digit, by its index in `numbers`. */
     readonly spoiled: ReadonlyMap<number, number>,
   ) {}
-
-  /** The key of cell `index` (an index into `numbers`). */
-  cellKey(index: number): number {
-    const code = this.numbers[index]!;
-    return code === QUESTION_MARK ? this.spoiled.get(index)! : DIGIT_KEYS[code - 48]!;
-  }
-
-  /** Every cell's key, 9 per entry, as parsePacket reads them. */
-  get cells(): Int32Array {
-    return Int32Array.from(this.numbers, (_, index) => this.cellKey(index));
-  }
 
   /** Each entry's 3 art lines (slices of one string: a slice is a view, not a copy). */
   get entries(): Lines[] {
@@ -91,9 +79,6 @@ const ONE_STROKE_SHARE = 0.75;
 
 const ZERO = 0x30;
 const QUESTION_MARK = 0x3f;
-
-/** The ten patterns' keys, by digit. */
-const DIGIT_KEYS = Int32Array.from(PATTERN_KEYS);
 
 /** Per digit, the keys of the non-digit patterns one stroke away from it. */
 const ONE_STROKE_NON_DIGITS: readonly (readonly number[])[] = PATTERN_KEYS.map((key) =>
