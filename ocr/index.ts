@@ -14,6 +14,7 @@ export { jsonBytes, textBytes } from "./wire.js";
 export type { JsonOptions } from "./wire.js";
 export { MAX_ENTRIES, PacketError } from "./packet.js";
 export type { Packet } from "./packet.js";
+export { parseJsonFast } from "./json.js";
 export { parsePacket } from "./parse.js";
 export { render } from "./render.js";
 export type { Lines } from "./render.js";

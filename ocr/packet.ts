@@ -72,8 +72,8 @@ export class PacketBuilder {
     this.#lines = new Uint8Array(capacity * LINE_BYTES + LINE_REACH);
     this.#view = new DataView(this.#lines.buffer);
     this.#statuses = new Uint8Array(capacity);
-    // Room for 1 entry in 8 to need mending before growing.
-    this.#mendEntries = new Int32Array(Math.max(16, capacity >>> 3));
+    // Room for 1 entry in 4 to need mending before growing.
+    this.#mendEntries = new Int32Array(Math.max(16, capacity >>> 2));
     this.#mendKeys = new Int32Array(9 * this.#mendEntries.length);
   }
 

@@ -83,22 +83,30 @@ const ROW_WORD: Int32Array = (() => {
 })();
 
 /**
- * Reads an entry whose 3 lines start at bytes o, o + 28, o + 56 of an ASCII buffer (27
- * characters and a line end each), three 4-byte reads per cell: its cell keys into keys[0..8]
- * and its characters into out[to..to+8], as readKeys does, in the same pass (this is the hot
- * loop of reading the text form). Returns OK, ERR or ILL; or -1 when some byte is not one of
- * the three legal characters, and the caller then reads the entry the general way.
+ * Reads an entry whose 3 lines are 27 bytes each from o0, o1 and o2 of an ASCII buffer (the
+ * text form: o, o + 28, o + 56), three 4-byte reads per cell, the 4th byte not the cell's: its
+ * cell keys into keys[0..8] and its characters into out[to..to+8], as readKeys does, in the
+ * same pass (this is the hot loop of reading). Returns OK, ERR or ILL; or -1 when some byte is
+ * not one of the three legal characters, and the caller then reads the entry the general way.
  */
-export function readRegularEntry(view: DataView, o: number, keys: Int32Array, out: Uint8Array, to: number): number {
+export function readRegularEntry(
+  view: DataView,
+  o0: number,
+  o1: number,
+  o2: number,
+  keys: Int32Array,
+  out: Uint8Array,
+  to: number,
+): number {
   const W = ROW_WORD;
   let bad = 0;
   let unreadable = 0;
   let sum = 0;
-  for (let i = 0; i < 9; i++, o += 3) {
-    // Little-endian: the cell's first character is the low byte; the 4th byte is not the cell's.
-    const w0 = view.getUint32(o, true) & 0xffffff;
-    const w1 = view.getUint32(o + 28, true) & 0xffffff;
-    const w2 = view.getUint32(o + 56, true) & 0xffffff;
+  for (let i = 0, x = 0; i < 9; i++, x += 3) {
+    // Little-endian: the cell's first character is the low byte.
+    const w0 = view.getUint32(o0 + x, true) & 0xffffff;
+    const w1 = view.getUint32(o1 + x, true) & 0xffffff;
+    const w2 = view.getUint32(o2 + x, true) & 0xffffff;
     const r0 = ((w0 >>> 1) & 0x30) | ((w0 >>> 11) & 0x0c) | ((w0 >>> 21) & 3);
     const r1 = ((w1 >>> 1) & 0x30) | ((w1 >>> 11) & 0x0c) | ((w1 >>> 21) & 3);
     const r2 = ((w2 >>> 1) & 0x30) | ((w2 >>> 11) & 0x0c) | ((w2 >>> 21) & 3);
@@ -112,6 +120,27 @@ export function readRegularEntry(view: DataView, o: number, keys: Int32Array, ou
     sum += (9 - i) * d;
   }
   return bad !== 0 ? -1 : unreadable !== 0 ? ILL : sum % 11 === 0 ? OK : ERR;
+}
+
+interface Utf8Encoder {
+  encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
+}
+
+// Looked up rather than named so the module compiles without DOM or Node type libraries.
+const encoder: Utf8Encoder | undefined = (() => {
+  const Encoder = (globalThis as unknown as { TextEncoder?: new () => Utf8Encoder }).TextEncoder;
+  return Encoder === undefined ? undefined : new Encoder();
+})();
+
+/**
+ * Copies `text` into bytes[0..] with a native encode (far cheaper per character than
+ * charCodeAt); true when it was all ASCII and fitted, so that byte offsets are its offsets.
+ */
+export function asciiBytes(text: string, bytes: Uint8Array): boolean {
+  if (encoder === undefined) return false;
+  const { read, written } = encoder.encodeInto(text, bytes);
+  // Any other character takes 2+ bytes, so the buffer fills before the text ends.
+  return read === text.length && written === text.length;
 }
 
 /** Class of column x of a line, a missing (short line) column reading as a space. */

@@ -9,18 +9,8 @@
  */
 import { LINE_WIDTH } from "./cells.js";
 import { PacketBuilder, PacketError, tooManyEntries, type Packet } from "./packet.js";
-import { decodeEntry, readRegularEntry } from "./read.js";
+import { asciiBytes, decodeEntry, readRegularEntry } from "./read.js";
 import type { Lines } from "./render.js";
-
-interface Utf8Encoder {
-  encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
-}
-
-// Looked up rather than named so the module compiles without DOM or Node type libraries.
-const encoder: Utf8Encoder | undefined = (() => {
-  const Encoder = (globalThis as unknown as { TextEncoder?: new () => Utf8Encoder }).TextEncoder;
-  return Encoder === undefined ? undefined : new Encoder();
-})();
 
 /**
  * A chunk of the text as bytes. Encoding a chunk at a time keeps memory bounded whatever the
@@ -40,13 +30,7 @@ function encodeChunk(text: string, from: number): void {
   const to = Math.min(text.length, from + CHUNK);
   chunkStart = from;
   chunkEnd = to;
-  if (encoder === undefined) {
-    chunkAscii = false;
-    return;
-  }
-  const { read, written } = encoder.encodeInto(text.substring(from, to), chunk);
-  // Any other character takes 2+ bytes, so the buffer fills before the chunk ends.
-  chunkAscii = read === to - from && written === to - from;
+  chunkAscii = asciiBytes(text.substring(from, to), chunk);
 }
 
 const NL = 0x0a;
@@ -173,7 +157,7 @@ function readRegularRun(text: string, pos: number, end: number, maxEntries: numb
   const keys = builder.keys;
   for (let room = most; room > 0; room--, o += REGULAR) {
     if (bytes[o + 27] !== NL || bytes[o + 55] !== NL || bytes[o + 83] !== NL || !blankLineAt(o + 84)) break;
-    const status = readRegularEntry(view, o, keys, lines, builder.end);
+    const status = readRegularEntry(view, o, o + 28, o + 56, keys, lines, builder.end);
     if (status < 0) break;
     builder.added(status);
   }

@@ -12,6 +12,7 @@ function call(body: FunctionEvent["body"], options: { method?: string; query?: R
     method: options.method ?? "POST",
     path: "/",
     body,
+    rawBody: typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body),
     headers: {},
     query: options.query ?? {},
     accepts: (...types: string[]) => (options.accept && types.includes(options.accept) ? options.accept : types[0]!),

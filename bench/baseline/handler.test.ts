@@ -21,6 +21,7 @@ const context = (): FunctionContext & { set: Record<string, string> } => {
 const event = (method: string, body: FunctionEvent["body"]): FunctionEvent => ({
   method,
   body,
+  rawBody: typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body),
   headers: {},
   query: {},
   path: "/",

@@ -159,6 +159,16 @@ describe("errors", () => {
     expect(await res.json()).toEqual({ error: expect.stringMatching(/^malformed JSON body/) });
   });
 
+  test("a JSON body is parsed only when the handler reads event.body; event.rawBody is its text", async () => {
+    const post = (path: string, body: string, type: string) => get(path, { method: "POST", body, headers: { "content-type": type } });
+    const malformed = await post("/raw", '{"Contenido": [', "application/json");
+    expect([malformed.status, await malformed.json()]).toEqual([200, { kind: "string", raw: '{"Contenido": [' }]);
+    expect(await (await post("/raw", "art\n", "text/plain")).json()).toEqual({ kind: "string", raw: "art\n" });
+    expect(await (await post("/raw", "bytes", "application/octet-stream")).json()).toEqual({ kind: "buffer", raw: "bytes" });
+    const parsed = await post("/echo", '{"a": [1, "two"]}', "application/json");
+    expect(await parsed.json()).toMatchObject({ kind: "object", body: { a: [1, "two"] } });
+  });
+
   test.each([
     ["application/json", `{"a":"${"x".repeat(2000)}"}`],
     ["text/plain", "x".repeat(2000)],

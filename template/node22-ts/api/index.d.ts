@@ -16,7 +16,17 @@ export type RequestBody = JsonValue | Buffer;
 export type Query = Readonly<Record<string, string | string[] | undefined>>;
 
 export interface FunctionEvent<Body extends RequestBody = RequestBody> {
+  /**
+   * JSON bodies are parsed when this is first read (then kept): a malformed one throws an
+   * HttpError 400 here, which answers the request unless the handler catches it.
+   */
   readonly body: Body;
+  /**
+   * The body as received, before any JSON parsing: a string for JSON and text content types
+   * (and a request without one), a Buffer for anything else; "" without a body. For handlers
+   * that read the JSON text themselves, or pass it on.
+   */
+  readonly rawBody: string | Buffer;
   readonly headers: IncomingHttpHeaders;
   readonly method: string;
   readonly query: Query;

@@ -7,6 +7,7 @@ import handle from "./handler.js";
 const event = (method: string, body: FunctionEvent["body"]): FunctionEvent => ({
   method,
   body,
+  rawBody: JSON.stringify(body),
   path: "/",
   query: {},
   headers: { "content-type": "application/json" },

@@ -3,7 +3,7 @@
 import express, { type NextFunction, type Request, type Response } from "express";
 import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
-import type { FunctionEvent, Handler, RequestBody } from "@node22-ts/api";
+import { HttpError, type FunctionEvent, type Handler, type RequestBody } from "@node22-ts/api";
 import type { Config } from "./config.js";
 import { invoke } from "./invoke.js";
 import { sendError, sendOutcome } from "./reply.js";
@@ -49,15 +49,18 @@ export function createApp(handler: Handler, options: AppOptions): express.Expres
 
   const limit = options.bodyLimit;
   app.use(refuseLargeBodies(limit, options.bodyLimitText));
-  // JSON is read as text and parsed below, so that an empty one is no body (see parseJson).
-  app.use(express.text({ limit, type: isJson, defaultCharset: "utf-8", verify: checkUtf8 }));
-  app.use(parseJson);
-  app.use(express.text({ limit, type: isText, defaultCharset: "utf-8", verify: checkUtf8 }));
+  // JSON is read as text, and parsed only when the handler first reads event.body (jsonBody).
+  app.use(express.text({ limit, type: (req) => isJson(req) || isText(req), defaultCharset: "utf-8", verify: checkUtf8 }));
   app.use(express.raw({ limit, type: isOther }));
 
   app.use(async (req: Request, res: Response) => {
+    const rawBody = (req.body as string | Buffer | undefined) ?? "";
+    const body = isJson(req) && typeof rawBody === "string" ? jsonBody(rawBody) : () => rawBody;
     const event: FunctionEvent = {
-      body: (req.body as RequestBody | undefined) ?? "",
+      get body() {
+        return body();
+      },
+      rawBody,
       headers: req.headers,
       method: req.method,
       query: req.query as FunctionEvent["query"],
@@ -121,22 +124,23 @@ function checkUtf8(_req: IncomingMessage, _res: unknown, body: Buffer, encoding:
 }
 
 /**
- * Parses a JSON body read as text. An empty or whitespace-only one is no body, as for a request
- * without one (""), rather than {} (Express's choice for an empty one) or a syntax error.
+ * A JSON body, parsed on first use: a handler that reads the text itself (event.rawBody), or
+ * not at all, never pays for JSON.parse. An empty or whitespace-only one is no body, as for a
+ * request without one (""), rather than {} (Express's choice) or a syntax error; a malformed
+ * one throws a 400 that says so, which answers the request unless the handler catches it.
  */
-function parseJson(req: Request, _res: Response, next: NextFunction): void {
-  if (!isJson(req) || typeof req.body !== "string") {
-    next();
-    return;
-  }
-  const text: string = req.body;
-  try {
-    req.body = text.trim() === "" ? "" : JSON.parse(text);
-  } catch (error) {
-    next({ status: 400, message: `malformed JSON body: ${(error as Error).message}` });
-    return;
-  }
-  next();
+function jsonBody(text: string): () => RequestBody {
+  let parsed: { value: RequestBody } | undefined;
+  return () => {
+    if (parsed === undefined) {
+      try {
+        parsed = { value: text.trim() === "" ? "" : (JSON.parse(text) as RequestBody) };
+      } catch (error) {
+        throw new HttpError(400, `malformed JSON body: ${(error as Error).message}`);
+      }
+    }
+    return parsed.value;
+  };
 }
 
 /** Rewords the body parser's errors so they say what to do; others pass through. */

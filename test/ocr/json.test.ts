@@ -1,0 +1,95 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { generate, jsonBytes, parseJsonFast, parsePacket, render, type Packet } from "../../ocr/index.js";
+
+const latin1 = (bytes: Uint8Array) => Buffer.from(bytes).toString("latin1");
+/** What the general path gives: JSON.parse, then the parsed value. */
+const general = (text: string, maxEntries?: number) => parsePacket(JSON.parse(text) as unknown, maxEntries);
+const same = (fast: Packet | undefined, text: string) => {
+  expect(fast).toBeDefined();
+  expect(fast).toEqual(general(text));
+};
+
+const packets = fc
+  .record({
+    count: fc.integer({ min: 0, max: 40 }),
+    seed: fc.integer({ min: 0, max: 0xffffffff }),
+    errRate: fc.constantFrom(0, 0.2, 0.5),
+    illRate: fc.constantFrom(0, 0.3, 0.5),
+  })
+  .map((o) => generate(o));
+const ids = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
+const space = fc.stringMatching(/^[ \t\r\n]{0,6}$/);
+
+describe("parseJsonFast", () => {
+  it("reads generador's answers, indented or compact, as the general path does", () => {
+    fc.assert(
+      fc.property(packets, ids, fc.boolean(), (generated, id, indent) => {
+        same(parseJsonFast(latin1(jsonBytes(generated, { id, indent, key: false }))), latin1(jsonBytes(generated, { id, indent, key: false })));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("reads any JSON whitespace between tokens, either key order, and no Id", () => {
+    fc.assert(
+      fc.property(packets, ids, fc.boolean(), fc.boolean(), fc.array(space, { minLength: 24, maxLength: 24 }), (generated, id, withId, idLast, ws) => {
+        let k = 0;
+        const w = () => ws[k++ % ws.length]!;
+        const entries = generated.entries.map(([a, b, c]) => `${w()}[${w()}"${a}"${w()},${w()}"${b}"${w()},${w()}"${c}"${w()}]${w()}`);
+        const contenido = `${w()}"Contenido"${w()}:${w()}[${w()}${entries.join(",")}${w()}]${w()}`;
+        const members = withId ? [`${w()}"Id"${w()}:${w()}"${id}"${w()}`, contenido] : [contenido];
+        const text = `${w()}{${(idLast ? members.reverse() : members).join(",")}}${w()}`;
+        same(parseJsonFast(text), text);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("leaves anything written otherwise to the general path", () => {
+    const lines = render("457508000");
+    const entry = JSON.stringify(lines);
+    for (const text of [
+      `{"Contenido":[${entry}],"Key":["457508000 OK"]}`, // another key
+      `{"Contenido":[${entry}],"Contenido":[]}`, // a repeated key
+      `{"Id":"a","Id":"b","Contenido":[]}`,
+      `{"\\u0049d":"a","Contenido":[]}`, // an escape in a key
+      `{"Id":"a\\u0062","Contenido":[]}`, // in the Id
+      `{"Contenido":[["${lines[0].replace(" ", "\\u0020")}","${lines[1]}","${lines[2]}"]]}`, // in a line
+      `{"Contenido":[["${lines[0].slice(1)}","${lines[1]}","${lines[2]}"]]}`, // a short line
+      `{"Contenido":[["${lines[0].replace(" ", "x")}","${lines[1]}","${lines[2]}"]]}`, // a foreign character
+      `{"Contenido":[["${lines[0].replace(" ", "é")}","${lines[1]}","${lines[2]}"]]}`, // not ASCII
+      `\ufeff{"Contenido":[${entry}]}`, // a byte order mark
+      `{"Contenido":[${entry}]`, // malformed: unclosed
+      `{"Contenido":[${entry}]} x`, // something after it
+      `{"Contenido":[${entry},]}`, // a trailing comma
+      `{"Contenido":[${entry}${" ".repeat(70_000)},${entry}]}`, // more space than a chunk
+      `[${entry}]`,
+      `{"Id":"${"x".repeat(65)}","Contenido":[]}`,
+      `{"Id":3,"Contenido":[]}`,
+      `{"Id":"a"}`, // no Contenido
+      "{}",
+    ]) {
+      expect(parseJsonFast(text), text.slice(0, 80)).toBeUndefined();
+    }
+  });
+
+  it("reads long runs of space that fit a chunk", () => {
+    const entry = JSON.stringify(render("457508000"));
+    const text = `{"Contenido":[${entry}${" ".repeat(3000)},${entry}${"\n".repeat(60_000)},${entry}]}`;
+    same(parseJsonFast(text), text);
+  });
+
+  it("leaves a packet over the limit to the general path, which words the error", () => {
+    const text = latin1(jsonBytes(generate({ count: 4, seed: 1, errRate: 0, illRate: 0 }), { id: "p", indent: false, key: false }));
+    expect(parseJsonFast(text, 4)).toEqual(general(text, 4));
+    expect(parseJsonFast(text, 3)).toBeUndefined();
+  });
+
+  it("reads a packet that spans many chunks", () => {
+    const generated = generate({ count: 20_000, seed: 9, errRate: 0.1, illRate: 0.1 });
+    const text = latin1(jsonBytes(generated, { id: "big", indent: true, key: false }));
+    expect(text.length).toBeGreaterThan(2_000_000);
+    same(parseJsonFast(text), text);
+  });
+});
