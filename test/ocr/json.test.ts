@@ -50,7 +50,9 @@ describe("parseJsonFast", () => {
     const lines = render("457508000");
     const entry = JSON.stringify(lines);
     for (const text of [
-      `{"Contenido":[${entry}],"Key":["457508000 OK"]}`, // another key
+      `{"Contenido":[${entry},${entry},${entry.replace("|", "I")}]}`, // a foreign character after entries framed alike
+      `{"Contenido":[${entry},${entry},${entry.replace("[", "{")}]}`, // a frame alike but for one byte
+      `{"Contenido":[${entry},${entry},${entry}],"Key":["457508000 OK"]}`, // another key
       `{"Contenido":[${entry}],"Contenido":[]}`, // a repeated key
       `{"Id":"a","Id":"b","Contenido":[]}`,
       `{"\\u0049d":"a","Contenido":[]}`, // an escape in a key
@@ -72,6 +74,13 @@ describe("parseJsonFast", () => {
     ]) {
       expect(parseJsonFast(text), text.slice(0, 80)).toBeUndefined();
     }
+  });
+
+  it("reads entries framed alike, then one framed otherwise", () => {
+    const entry = JSON.stringify(render("457508000"));
+    const other = JSON.stringify(render("664371495"), null, 1);
+    const text = `{"Contenido":[${entry},${entry},${entry},${other},${entry},${entry}]}`;
+    same(parseJsonFast(text), text);
   });
 
   it("reads long runs of space that fit a chunk", () => {
