@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { processMemory, type RunningFunction } from "../tools/run.js";
+import { processCpuMs, processMemory, type RunningFunction } from "../tools/run.js";
 import { start, stop, type Functions } from "./functions.js";
 import { memorySupported, settle } from "./memory.js";
 import { ratio, type Ratio } from "./results.js";
@@ -28,11 +28,19 @@ export interface Load {
   /** Latency percentiles of the successful responses, in ms. */
   readonly p50: number;
   readonly p99: number;
+  /**
+   * The server's CPU time (user and system) per successful response, in µs, when its pid is
+   * known and /proc can be read: steadier than req/s on a shared machine, where the load
+   * generator and other tenants take turns with the server.
+   */
+  readonly cpu: number;
 }
 
 /** One autocannon run. Any error or non-2xx answer fails it: its figures would mean nothing. */
-export function load(call: Call, seconds: number, connections: number): Promise<Load> {
+export function load(call: Call, seconds: number, connections: number, pid?: number): Promise<Load> {
   const latencies: number[] = [];
+  const cpuAt = () => (pid !== undefined && memorySupported() ? processCpuMs(pid) : Number.NaN);
+  const cpuBefore = cpuAt();
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -53,7 +61,8 @@ export function load(call: Call, seconds: number, connections: number): Promise<
         if (result.errors > 0 || result.timeouts > 0 || result.non2xx > 0 || latencies.length === 0) {
           return reject(new Error(`${call.method} ${call.url}: ${latencies.length} answers, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`));
         }
-        resolve({ rps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) });
+        const cpu = ((cpuAt() - cpuBefore) * 1000) / latencies.length;
+        resolve({ rps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpu });
       },
     );
     // autocannon's own histogram rounds latencies to whole milliseconds; these are exact.
@@ -93,11 +102,18 @@ function startRouter(ports: Readonly<Record<string, number>>): Promise<Router> {
   });
 }
 
+interface Side {
+  readonly name: string;
+  readonly call: Call;
+  /** The function server whose CPU time the run reads. */
+  readonly server: RunningFunction;
+}
+
 interface Case {
   readonly id: string;
   readonly title: string;
-  readonly measured: { readonly name: string; readonly call: Call };
-  readonly reference: { readonly name: string; readonly call: Call };
+  readonly measured: Side;
+  readonly reference: Side;
 }
 
 /** RSS of a server, in MB, before and after the HTTP runs. */
@@ -152,32 +168,32 @@ export async function measureHttp(settings: Settings, functions: Functions, log:
       {
         id: "validador.json",
         title: `validador, ${count}-entry JSON`,
-        measured: { name: "validador", call: postJson(validador.url) },
-        reference: { name: sameBody, call: postJson(validadorBaseline.url) },
+        measured: { name: "validador", call: postJson(validador.url), server: validador },
+        reference: { name: sameBody, call: postJson(validadorBaseline.url), server: validadorBaseline },
       },
       {
         id: "validador.text",
         title: `validador, ${count}-entry text`,
-        measured: { name: "validador", call: postText(validador.url) },
-        reference: { name: sameBody, call: postText(validadorBaseline.url) },
+        measured: { name: "validador", call: postText(validador.url), server: validador },
+        reference: { name: sameBody, call: postText(validadorBaseline.url), server: validadorBaseline },
       },
       {
         id: "generador",
         title: `generador, ${count} entries`,
-        measured: { name: "generador", call: get(`${generador.url}/?count=${count}`) },
-        reference: { name: sameSize, call: get(generadorBaseline.url) },
+        measured: { name: "generador", call: get(`${generador.url}/?count=${count}`), server: generador },
+        reference: { name: sameSize, call: get(generadorBaseline.url), server: generadorBaseline },
       },
       {
         id: "router.validador.json",
         title: `router → validador, ${count}-entry JSON`,
-        measured: { name: "validador", call: postJson(`${router.url}/function/validador`) },
-        reference: { name: sameBody, call: postJson(`${router.url}/function/baseline-validador`) },
+        measured: { name: "validador", call: postJson(`${router.url}/function/validador`), server: validador },
+        reference: { name: sameBody, call: postJson(`${router.url}/function/baseline-validador`), server: validadorBaseline },
       },
       {
         id: "router.generador",
         title: `router → generador, ${count} entries`,
-        measured: { name: "generador", call: get(`${router.url}/function/generador?count=${count}`) },
-        reference: { name: sameSize, call: get(`${router.url}/function/baseline-generador`) },
+        measured: { name: "generador", call: get(`${router.url}/function/generador?count=${count}`), server: generador },
+        reference: { name: sameSize, call: get(`${router.url}/function/baseline-generador`), server: generadorBaseline },
       },
     ];
 
@@ -194,8 +210,8 @@ export async function measureHttp(settings: Settings, functions: Functions, log:
       const s = await alternate(
         settings.httpRounds,
         {
-          measured: () => load(c.measured.call, settings.httpSeconds, settings.connections),
-          reference: () => load(c.reference.call, settings.httpSeconds, settings.connections),
+          measured: () => load(c.measured.call, settings.httpSeconds, settings.connections, c.measured.server.pid),
+          reference: () => load(c.reference.call, settings.httpSeconds, settings.connections, c.reference.server.pid),
         },
         (round) => log(`http: ${c.title}, round ${round + 1}/${settings.httpRounds}`),
       );
@@ -212,6 +228,7 @@ export async function measureHttp(settings: Settings, functions: Functions, log:
           ...(target ? { target } : {}),
         });
       ratios.push(row("rps", "throughput", "req/s", { op: ">=", value: 0.8 }), row("p50", "p50 latency", "ms"), row("p99", "p99 latency", "ms", { op: "<=", value: 1.3 }));
+      if (memorySupported()) ratios.push(row("cpu", "server CPU per request", "µs"));
     }
 
     const rss: Record<string, RssAroundLoad> = {};

@@ -22,7 +22,7 @@ const IDS = [
   "generate.floor",
   "generate.write",
   ...["validador.json", "validador.text", "generador", "router.validador.json", "router.generador"].flatMap((c) =>
-    ["rps", "p50", "p99"].map((figure) => `http.${c}.${figure}`),
+    ["rps", "p50", "p99", "cpu"].map((figure) => `http.${c}.${figure}`),
   ),
   "memory.validador.idle",
   "memory.validador.afterLoad",

@@ -103,6 +103,19 @@ export interface ProcessMemory {
   readonly hwmMB: number;
 }
 
+/**
+ * The CPU time a process has used so far, user and system, in ms, from /proc/<pid>/stat
+ * (Linux only; the kernel counts it in ticks of 10 ms).
+ */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // After the command name, in parentheses: state is field 3, utime 14 and stime 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  if (!Number.isFinite(ticks)) throw new Error(`/proc/${pid}/stat has no CPU times`);
+  return ticks * 10;
+}
+
 /** A process's memory as the kernel reports it in /proc/<pid>/status (Linux only). */
 export function processMemory(pid: number): ProcessMemory {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
