@@ -69,12 +69,17 @@ export class PacketBuilder {
 
   constructor(expectedEntries: number) {
     const capacity = Math.max(1, expectedEntries);
-    this.#lines = new Uint8Array(capacity * LINE_BYTES + LINE_REACH);
-    this.#view = new DataView(this.#lines.buffer);
-    this.#statuses = new Uint8Array(capacity);
     // Room for 1 entry in 4 to need mending before growing.
-    this.#mendEntries = new Int32Array(Math.max(16, capacity >>> 2));
-    this.#mendKeys = new Int32Array(9 * this.#mendEntries.length);
+    const mend = Math.max(16, capacity >>> 2);
+    // One allocation for the four arrays (a packet per request: fewer, larger blocks for
+    // malloc): the lines, the keys and entries to mend (4-byte aligned), the statuses.
+    const linesBytes = (capacity * LINE_BYTES + LINE_REACH + 3) & ~3;
+    const buffer = new ArrayBuffer(linesBytes + 40 * mend + capacity);
+    this.#lines = new Uint8Array(buffer, 0, linesBytes);
+    this.#view = new DataView(buffer, 0, linesBytes);
+    this.#mendKeys = new Int32Array(buffer, linesBytes, 9 * mend);
+    this.#mendEntries = new Int32Array(buffer, linesBytes + 36 * mend, mend);
+    this.#statuses = new Uint8Array(buffer, linesBytes + 40 * mend, capacity);
   }
 
   /**
@@ -84,7 +89,7 @@ export class PacketBuilder {
   lines(entries = 1): Uint8Array {
     while (this.end + (entries - 1) * LINE_BYTES + LINE_REACH > this.#lines.length) {
       this.#lines = grown(this.#lines);
-      this.#view = new DataView(this.#lines.buffer);
+      this.#view = new DataView(this.#lines.buffer, this.#lines.byteOffset, this.#lines.byteLength);
     }
     while (this.size + entries > this.#statuses.length) this.#statuses = grown(this.#statuses);
     return this.#lines;
