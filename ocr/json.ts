@@ -35,7 +35,7 @@ const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const ID_KEY = ascii('Id"');
 const CONTENIDO_KEY = ascii('Contenido"');
 
-/** Reads through the text's chunks; every method returns false (or -1) where the usual way ends. */
+/** Reads through the text's chunks; its methods return false (or undefined) where the usual way ends. */
 class Reader {
   /** The text offset of chunk[0], and how many bytes of the chunk hold text. */
   start = 0;
