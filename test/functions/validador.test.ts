@@ -34,6 +34,23 @@ describe("reading packets", () => {
     expect(await res.text()).toBe(Key.map((line) => `${line}\n`).join(""));
   });
 
+  test("a JSON paquete reads the same whether written the usual way or not (another key, escapes, spacing)", async () => {
+    const usual = await (await fetch(`${generador.url}/?count=200&seed=5&err=0.2&ill=0.2`)).text();
+    const { Id, Contenido } = JSON.parse(usual) as { Id: string; Contenido: string[][] };
+    const expected = await (await post(usual, { "content-type": "application/json" })).text();
+    expect(expected.split("\n")).toHaveLength(201);
+    const otherwise = [
+      JSON.stringify({ Note: "from a client of our own", Id, Contenido }),
+      JSON.stringify({ Id, Contenido }).replaceAll(" ", "\\u0020"),
+      JSON.stringify({ Contenido, Id }, null, "\t"),
+    ];
+    for (const body of otherwise) {
+      expect(JSON.parse(body)).toMatchObject({ Id, Contenido });
+      const res = await post(body, { "content-type": "application/json" });
+      expect([res.status, res.headers.get("x-paquete-id"), await res.text()]).toEqual([200, Id, expected]);
+    }
+  });
+
   test("the scanner's text file reads the same, as text/plain, curl -d's form type or no type at all", async () => {
     const numbers = ["457508000", "664371495", "000000051"];
     const text = packetText(numbers.map((n) => render(n)));
