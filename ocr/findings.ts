@@ -1,7 +1,7 @@
 /** Findings: what the reader reports for each entry, and their lines "para el jefe". */
 import { corrections } from "./correct.js";
 import type { Packet } from "./packet.js";
-import { OK } from "./read.js";
+import { OK, STATUS_NAMES } from "./read.js";
 
 export type Status = "OK" | "ERR" | "ILL" | "AMB";
 
@@ -24,7 +24,7 @@ export interface ReadOptions {
   readonly correct?: boolean;
 }
 
-const STATUS: readonly Status[] = ["OK", "ERR", "ILL"];
+const STATUS: readonly Status[] = STATUS_NAMES;
 
 /** Bytes of an entry's line in Packet.lines, by status: 9 characters, " OK" or " ERR"/" ILL", "\n". */
 const lineBytes = (status: number) => (status === OK ? 13 : 14);

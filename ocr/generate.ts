@@ -9,7 +9,7 @@
  */
 import { DIGIT_OF, LINE_WIDTH, PATTERN_KEYS, UNREADABLE, oneChangeKeys } from "./cells.js";
 import { Random } from "./random.js";
-import { ERR, ILL } from "./read.js";
+import { ERR, ILL, STATUS_NAMES } from "./read.js";
 import type { Lines } from "./render.js";
 import { TEXT_ENTRY_BYTES, asciiString, textBytes } from "./wire.js";
 
@@ -25,7 +25,7 @@ export interface GenerateOptions {
 }
 
 /** By status (see read.ts), what follows the number on its key line. */
-const STATUS_SUFFIX = [" OK", " ERR", " ILL"];
+const STATUS_SUFFIX = STATUS_NAMES.map((name) => ` ${name}`);
 
 /** A generated packet: what each entry shows and what the reader must find. */
 export class Generated {

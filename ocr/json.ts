@@ -227,6 +227,11 @@ function readEntries(reader: Reader, builder: PacketBuilder, maxEntries: number)
 
 /** The paquete in `text` when it is written the usual way (see above), else undefined. */
 export function parseJsonFast(text: string, maxEntries: number = MAX_ENTRIES): Packet | undefined {
+  // Only a text whose first token is "{" can be one: anything else (the scanner's text form
+  // above all, which validador tries here first) leaves before a byte is encoded.
+  let first = 0;
+  while (isSpace(text.charCodeAt(first))) first++;
+  if (text.charCodeAt(first) !== OPEN_OBJECT) return undefined;
   const reader = new Reader(text);
   if (!reader.refill() || !reader.expect(OPEN_OBJECT)) return undefined;
   // A regular entry takes at least 91 characters in JSON.

@@ -5,7 +5,7 @@
  * could mend keep their cell keys. Reading while parsing saves a second pass over the entries:
  * for a 100 000-entry packet that pass no longer fits a cache.
  */
-import { OK, readKeys } from "./read.js";
+import { OK, STATUS_NAMES, readKeys } from "./read.js";
 
 /** Most entries a packet may hold unless the caller says otherwise. */
 export const MAX_ENTRIES = 100_000;
@@ -42,7 +42,7 @@ export interface Packet {
 
 // By status, what follows the number on its line (" OK\n", " ERR\n", " ILL\n") as two
 // little-endian words, zero padded, and its length.
-const TAILS = [" OK\n", " ERR\n", " ILL\n"];
+const TAILS = STATUS_NAMES.map((name) => ` ${name}\n`);
 const word = (text: string, from: number) =>
   [0, 1, 2, 3].reduce((w, i) => w | ((from + i < text.length ? text.charCodeAt(from + i) : 0) << (8 * i)), 0);
 const TAIL_LOW = Int32Array.from(TAILS, (text) => word(text, 0));

@@ -6,10 +6,16 @@
  */
 import { CHAR_CLASS, DIGIT_OF, FOREIGN, FOREIGN_BITS, GROUP_LOW_BITS, LINE_WIDTH, UNREADABLE_KEY } from "./cells.js";
 
-// An entry's status before correction.
+// An entry's status before correction, and its name in the findings (by those numbers).
 export const OK = 0;
 export const ERR = 1;
 export const ILL = 2;
+export const STATUS_NAMES = ["OK", "ERR", "ILL"] as const;
+
+/** The status of 9 characters read: any unreadable makes it ILL, else the checksum decides. */
+function statusOf(unreadable: number, sum: number): number {
+  return unreadable !== 0 ? ILL : sum % 11 === 0 ? OK : ERR;
+}
 
 /** Character code for a DIGIT_OF value: the digit, or "?" for an unreadable cell. */
 const CHAR_OF = new Uint8Array(256).fill(0x3f);
@@ -26,7 +32,7 @@ export function readKeys(keys: Int32Array, out: Uint8Array, to: number): number 
     unreadable |= (d + 6) & 16;
     sum += (9 - i) * d;
   }
-  return unreadable !== 0 ? ILL : sum % 11 === 0 ? OK : ERR;
+  return statusOf(unreadable, sum);
 }
 
 /**
@@ -119,7 +125,7 @@ export function readRegularEntry(
     unreadable |= (d + 6) & 16;
     sum += (9 - i) * d;
   }
-  return bad !== 0 ? -1 : unreadable !== 0 ? ILL : sum % 11 === 0 ? OK : ERR;
+  return bad !== 0 ? -1 : statusOf(unreadable, sum);
 }
 
 interface Utf8Encoder {

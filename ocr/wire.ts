@@ -12,6 +12,7 @@
 import { LINE_WIDTH, PATTERN_KEYS } from "./cells.js";
 import type { Generated } from "./generate.js";
 import { ID_PATTERN } from "./packet.js";
+import { STATUS_NAMES } from "./read.js";
 
 export interface JsonOptions {
   /** The paquete's Id (1 to 64 letters, digits, "_" or "-"). */
@@ -109,7 +110,7 @@ export function textBytes(generated: Generated): Uint8Array {
   return out.subarray(0, writeEntries(generated, TEXT, out, 0));
 }
 
-const STATUS_TEXT = [" OK", " ERR", " ILL"];
+const STATUS_TEXT = STATUS_NAMES.map((name) => ` ${name}`);
 
 /** The JSON form: {"Id": ..., "Contenido": [[line1, line2, line3], ...]}, with "Key" if asked. */
 export function jsonBytes(generated: Generated, options: JsonOptions): Uint8Array {

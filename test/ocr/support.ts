@@ -1,5 +1,24 @@
 // Shared helpers for the ocr tests.
-import { findingLine, parsePacket, readPacket, render, type Finding } from "../../ocr/index.js";
+import fc from "fast-check";
+import { findingLine, generate, parsePacket, readPacket, render, type Finding, type Generated } from "../../ocr/index.js";
+
+/** Bytes as the string of their characters (what the paquete writers write is ASCII). */
+export const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("latin1");
+
+/** Generated packets of 0 to `maxCount` entries, with and without spoiled ones. */
+export function generatedPackets(maxCount: number): fc.Arbitrary<Generated> {
+  return fc
+    .record({
+      count: fc.integer({ min: 0, max: maxCount }),
+      seed: fc.integer({ min: 0, max: 0xffffffff }),
+      errRate: fc.constantFrom(0, 0.2, 0.5),
+      illRate: fc.constantFrom(0, 0.3, 0.5),
+    })
+    .map((o) => generate(o));
+}
+
+/** Every Id the JSON form allows. */
+export const paqueteIds = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
 
 /** Scanner text for entries given as their art lines: each entry's lines, then a blank line. */
 export function textOf(...entries: readonly (readonly string[])[]): string {

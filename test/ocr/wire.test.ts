@@ -1,18 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generate, jsonBytes, packetText, parsePacket, textBytes } from "../../ocr/index.js";
+import { generatedPackets, latin1, paqueteIds as ids } from "./support.js";
 
-const latin1 = (bytes: Uint8Array) => Buffer.from(bytes).toString("latin1");
-
-const packets = fc
-  .record({
-    count: fc.integer({ min: 0, max: 30 }),
-    seed: fc.integer({ min: 0, max: 0xffffffff }),
-    errRate: fc.constantFrom(0, 0.2, 0.5),
-    illRate: fc.constantFrom(0, 0.3, 0.5),
-  })
-  .map((o) => generate(o));
-const ids = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
+const packets = generatedPackets(30);
 
 describe("jsonBytes", () => {
   it("writes what JSON.stringify writes, indented or compact, with or without the key, and a line end", () => {
