@@ -130,35 +130,48 @@ function skipSpace(i: number, end: number): number {
 }
 
 /**
- * The frame of the last entry read token by token: its bytes from just after the separator
- * before it to just after the comma after it, and where its 3 lines start in them. Entries
- * written by one writer all have the same frame, so the next entry is first compared with it,
- * a word at a time, lines left out: when it matches, its lines are at the same offsets and
- * every byte around them is as valid as the last entry's.
+ * The frame of the last entry read token by token: where its 3 lines start, from just after
+ * the separator before it, and its length, to just after the comma after it. Entries written
+ * by one writer all have the same frame, so the next entry is first compared with it, lines
+ * left out: when it matches, its lines are at the same offsets and every byte around them is
+ * as valid as the last entry's. The bytes outside the lines are kept as masked 4-byte words
+ * (a word reaching into a line masks those bytes out), so the comparison is one flat loop.
  */
-const frame = new Uint8Array(ENTRY_ROOM);
-const frameView = new DataView(frame.buffer);
 let frameLength = 0;
 let line0 = 0;
 let line1 = 0;
 let line2 = 0;
+const frameAt = new Int32Array(ENTRY_ROOM);
+const frameMask = new Int32Array(ENTRY_ROOM);
+const frameWord = new Int32Array(ENTRY_ROOM);
+let frameWords = 0;
 
-/** Whether chunk[at..at+length) and frame[from..from+length) are the same bytes. */
-function sameBytes(at: number, from: number, length: number): boolean {
-  let k = 0;
-  for (; k + 4 <= length; k += 4) if (view.getUint32(at + k) !== frameView.getUint32(from + k)) return false;
-  for (; k < length; k++) if (chunk[at + k] !== frame[from + k]) return false;
-  return true;
+/** Learns the frame of the entry read at chunk[start..start+length), its lines at line0..2. */
+function learnFrame(start: number, length: number): void {
+  const w = LINE_WIDTH;
+  const outside = [0, line0, line0 + w, line1, line1 + w, line2, line2 + w, length];
+  frameWords = 0;
+  for (let s = 0; s < outside.length; s += 2) {
+    const from = outside[s]!;
+    const to = outside[s + 1]!;
+    for (let k = from; k < to; k += 4) {
+      // The last word is read from the frame's last 4 bytes, so no read passes its end.
+      const at = Math.min(k, length - 4);
+      let mask = 0;
+      for (let b = 0; b < 4; b++) if (at + b >= k && at + b < to) mask |= 0xff << (8 * b);
+      frameAt[frameWords] = at;
+      frameMask[frameWords] = mask;
+      frameWord[frameWords] = view.getInt32(start + at, true) & mask;
+      frameWords++;
+    }
+  }
 }
 
 function sameFrame(at: number): boolean {
-  const w = LINE_WIDTH;
-  return (
-    sameBytes(at, 0, line0) &&
-    sameBytes(at + line0 + w, line0 + w, line1 - line0 - w) &&
-    sameBytes(at + line1 + w, line1 + w, line2 - line1 - w) &&
-    sameBytes(at + line2 + w, line2 + w, frameLength - line2 - w)
-  );
+  for (let j = 0; j < frameWords; j++) {
+    if ((view.getInt32(at + frameAt[j]!, true) & frameMask[j]!) !== frameWord[j]) return false;
+  }
+  return true;
 }
 
 /**
@@ -214,14 +227,15 @@ function readEntries(reader: Reader, builder: PacketBuilder, maxEntries: number)
     if (bytes[i] === CLOSE_ARRAY) return true;
     if (bytes[i] !== COMMA) return false;
     frameLength = reader.i - start;
-    if (frameLength > frame.length) {
+    // An entry padded with that much whitespace is read token by token, every time.
+    if (frameLength > ENTRY_ROOM) {
       frameLength = 0;
       continue;
     }
-    frame.set(bytes.subarray(start, reader.i));
     line0 = o0 - start;
     line1 = o1 - start;
     line2 = o2 - start;
+    learnFrame(start, frameLength);
   }
 }
 

@@ -109,10 +109,11 @@ export function readRegularEntry(
   let unreadable = 0;
   let sum = 0;
   for (let i = 0, x = 0; i < 9; i++, x += 3) {
-    // Little-endian: the cell's first character is the low byte.
-    const w0 = view.getUint32(o0 + x, true) & 0xffffff;
-    const w1 = view.getUint32(o1 + x, true) & 0xffffff;
-    const w2 = view.getUint32(o2 + x, true) & 0xffffff;
+    // Little-endian: the cell's first character is the low byte; the 4th byte is masked out
+    // of `bad` once, at the end.
+    const w0 = view.getInt32(o0 + x, true);
+    const w1 = view.getInt32(o1 + x, true);
+    const w2 = view.getInt32(o2 + x, true);
     const r0 = ((w0 >>> 1) & 0x30) | ((w0 >>> 11) & 0x0c) | ((w0 >>> 21) & 3);
     const r1 = ((w1 >>> 1) & 0x30) | ((w1 >>> 11) & 0x0c) | ((w1 >>> 21) & 3);
     const r2 = ((w2 >>> 1) & 0x30) | ((w2 >>> 11) & 0x0c) | ((w2 >>> 21) & 3);
@@ -125,7 +126,7 @@ export function readRegularEntry(
     unreadable |= (d + 6) & 16;
     sum += (9 - i) * d;
   }
-  return bad !== 0 ? -1 : statusOf(unreadable, sum);
+  return (bad & 0xffffff) !== 0 ? -1 : statusOf(unreadable, sum);
 }
 
 interface Utf8Encoder {

@@ -78,6 +78,31 @@ describe("parseJsonFast", () => {
     same(parseJsonFast(text), text);
   });
 
+  it("notices a change to any byte around the lines of an entry framed as the one before", () => {
+    for (const indent of [false, true]) {
+      const text = latin1(jsonBytes(generate({ count: 4, seed: 3, errRate: 0, illRate: 0 }), { id: "p", indent, key: false }));
+      // The third entry: from just after the second one's comma to just after its own.
+      const from = text.indexOf("[", text.indexOf("],", text.indexOf("],") + 2)) - (indent ? 5 : 0);
+      const to = text.indexOf("],", from) + 2;
+      for (let at = from; at < to; at++) {
+        for (const byte of [" ", "\n", "x", ",", "]", "[", '"', "_", "|"]) {
+          if (byte === text[at]) continue;
+          const changed = text.slice(0, at) + byte + text.slice(at + 1);
+          let valid = true;
+          try {
+            JSON.parse(changed);
+          } catch {
+            valid = false;
+          }
+          const fast = parseJsonFast(changed);
+          const where = `${indent ? "indented" : "compact"}, byte ${at - from} of the entry set to ${JSON.stringify(byte)}`;
+          if (!valid) expect(fast, where).toBeUndefined();
+          else if (fast !== undefined) expect(fast, where).toEqual(general(changed));
+        }
+      }
+    }
+  });
+
   it("reads long runs of space that fit a chunk", () => {
     const entry = JSON.stringify(render("457508000"));
     const text = `{"Contenido":[${entry}${" ".repeat(3000)},${entry}${"\n".repeat(60_000)},${entry}]}`;
