@@ -51,8 +51,11 @@ export const FOREIGN_BITS = GROUP_LOW_BITS;
 /** Key of a cell made only of foreign characters: used for entries whose lines cannot be cut into cells. */
 export const UNREADABLE_KEY = KEY_COUNT - 1;
 
-/** Value of `DIGIT_OF[key]` for a cell that is not a digit. */
-export const UNREADABLE = 10;
+/**
+ * Value of `DIGIT_OF[key]` for a cell that is not a digit: "?" - "0", so that "0" plus a
+ * DIGIT_OF value is the character the reader reports, with no second table on the hot path.
+ */
+export const UNREADABLE = 0x3f - 0x30;
 
 /** The 2-bit class pattern for a 9-character cell string (any characters; foreign ones → FOREIGN). */
 export function keyOf(cell: string): number {

@@ -17,9 +17,7 @@ function statusOf(unreadable: number, sum: number): number {
   return unreadable !== 0 ? ILL : sum % 11 === 0 ? OK : ERR;
 }
 
-/** Character code for a DIGIT_OF value: the digit, or "?" for an unreadable cell. */
-const CHAR_OF = new Uint8Array(256).fill(0x3f);
-for (let d = 0; d <= 9; d++) CHAR_OF[d] = 0x30 + d;
+const ZERO = 0x30;
 
 /** The 9 characters of the cells keys[0..8] into out[to..to+8]; returns OK, ERR or ILL. */
 export function readKeys(keys: Int32Array, out: Uint8Array, to: number): number {
@@ -27,9 +25,9 @@ export function readKeys(keys: Int32Array, out: Uint8Array, to: number): number 
   let sum = 0;
   for (let i = 0; i < 9; i++) {
     const d = DIGIT_OF[keys[i]!]!;
-    out[to + i] = CHAR_OF[d]!;
-    // d + 6 reaches 16 only for UNREADABLE (10).
-    unreadable |= (d + 6) & 16;
+    // "0" + d is the digit, or "?" for UNREADABLE (15), the only d for which d + 1 reaches 16.
+    out[to + i] = ZERO + d;
+    unreadable |= (d + 1) & 16;
     sum += (9 - i) * d;
   }
   return statusOf(unreadable, sum);
@@ -122,8 +120,8 @@ export function readRegularEntry(
     const key = ((r0 << 12) | (r1 << 6) | r2) - GROUP_LOW_BITS;
     keys[i] = key;
     const d = DIGIT_OF[key]!;
-    out[to + i] = CHAR_OF[d]!;
-    unreadable |= (d + 6) & 16;
+    out[to + i] = ZERO + d;
+    unreadable |= (d + 1) & 16;
     sum += (9 - i) * d;
   }
   return (bad & 0xffffff) !== 0 ? -1 : statusOf(unreadable, sum);
