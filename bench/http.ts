@@ -146,7 +146,8 @@ export async function measureHttp(settings: Settings, functions: Functions, log:
     const generadorBaselineSpec = functions.baselineFor(functions.generador, answerBytes);
     const validadorBaseline = await start(validadorBaselineSpec);
     const generadorBaseline = await start(generadorBaselineSpec);
-    servers.push(validadorBaseline, generadorBaseline);
+    const freshBaseline = await start(generadorBaselineSpec);
+    servers.push(validadorBaseline, generadorBaseline, freshBaseline);
     const named: [string, RunningFunction][] = [
       [functions.validador.name, validador],
       [functions.generador.name, generador],
@@ -193,7 +194,7 @@ export async function measureHttp(settings: Settings, functions: Functions, log:
         // anew per request costs, against the same constant body.
         id: "fresh",
         title: `a fresh body of generador's size (the floor under generador)`,
-        measured: { name: "baseline (fresh body)", call: get(`${generadorBaseline.url}/?fresh`), server: generadorBaseline },
+        measured: { name: "baseline (fresh body)", call: get(`${freshBaseline.url}/?fresh`), server: freshBaseline },
         reference: { name: sameSize, call: get(generadorBaseline.url), server: generadorBaseline },
         targets: false,
       },
@@ -216,7 +217,7 @@ export async function measureHttp(settings: Settings, functions: Functions, log:
     // Every call must answer as expected before any is timed.
     const findings = await fetchText(postJson(validador.url));
     if (findings.split("\n").length !== count + 1) throw new Error(`validador answered ${findings.split("\n").length - 1} lines for ${count} entries`);
-    for (const url of [generadorBaseline.url, `${generadorBaseline.url}/?fresh`]) {
+    for (const url of [generadorBaseline.url, `${freshBaseline.url}/?fresh`]) {
       if (Buffer.byteLength(await fetchText(get(url))) !== answerBytes) throw new Error(`the baseline's body (${url}) is not the size of generador's`);
     }
 

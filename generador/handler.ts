@@ -94,9 +94,9 @@ export default async function handle(event: FunctionEvent, context: FunctionCont
   context.headers({ "X-Paquete-Id": id });
   if (request.format === "text") {
     context.headers({ "Content-Type": "text/plain; charset=utf-8" });
-    return textBytes(generated);
+    return textBytes(generated, Buffer.allocUnsafe);
   }
   context.headers({ "Content-Type": "application/json; charset=utf-8" });
   // Indented by default, as the original service answered, so it reads well in a browser.
-  return jsonBytes(generated, { id, indent: !request.compact, key: request.key });
+  return jsonBytes(generated, { id, indent: !request.compact, key: request.key, allocate: Buffer.allocUnsafe });
 }

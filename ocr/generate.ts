@@ -39,7 +39,10 @@ export class Generated {
      * numbers[9i..9i+8]. A digit's cell shows that digit; a "?" cell is in `spoiled`.
      */
     readonly numbers: Uint8Array,
-    /** Per entry, the status the reader must give without correction: OK, ERR or ILL (see read.ts). */
+    /**
+     * Per entry, the status the reader must give without correction: OK, ERR or ILL (see
+     * read.ts). Only an ILL entry has cells that show no digit.
+     */
     readonly statuses: Uint8Array,
     /** The key (see cells.ts) of each cell that shows no digit, by its index in `numbers`. */
     readonly spoiled: ReadonlyMap<number, number>,

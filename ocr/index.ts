@@ -11,7 +11,7 @@ export type { Finding, ReadOptions, Status, TextOptions } from "./findings.js";
 export { Generated, generate } from "./generate.js";
 export type { GenerateOptions } from "./generate.js";
 export { jsonBytes, textBytes } from "./wire.js";
-export type { JsonOptions } from "./wire.js";
+export type { Allocate, JsonOptions } from "./wire.js";
 export { MAX_ENTRIES, PacketError } from "./packet.js";
 export type { Packet } from "./packet.js";
 export { parseJsonFast } from "./json.js";
