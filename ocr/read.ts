@@ -88,10 +88,17 @@ const ROW_WORD: Int32Array = (() => {
 
 /**
  * Reads an entry whose 3 lines are 27 bytes each from o0, o1 and o2 of an ASCII buffer (the
- * text form: o, o + 28, o + 56), three 4-byte reads per cell, the 4th byte not the cell's: its
- * cell keys into keys[0..8] and its characters into out[to..to+8], as readKeys does, in the
- * same pass (this is the hot loop of reading). Returns OK, ERR or ILL; or -1 when some byte is
- * not one of the three legal characters, and the caller then reads the entry the general way.
+ * text form: o, o + 28, o + 56): its cell keys into keys[0..8] and its characters into
+ * out[to..to+8], as readKeys does, in the same pass. Returns OK, ERR or ILL; or -1 when some
+ * byte is not one of the three legal characters, and the caller then reads the entry the
+ * general way.
+ *
+ * This is the hot loop of reading, unrolled by hand: V8 does not unroll loops, and the 9 cells
+ * written out read about 15% faster than a loop over them (A/B in one process; helpers called
+ * 9 times are not all inlined, so they do not get there). Per cell: three 4-byte reads, one per
+ * row, little-endian so the cell's first character is the low byte and the 4th byte, not the
+ * cell's, is masked out of `bad` once at the end; each row's class bits by shifting (bits 5-6
+ * of a legal byte are its class + 1), checked against the bytes they stand for (ROW_WORD).
  */
 export function readRegularEntry(
   view: DataView,
@@ -103,28 +110,85 @@ export function readRegularEntry(
   to: number,
 ): number {
   const W = ROW_WORD;
+  let w0: number, w1: number, w2: number, r0: number, r1: number, r2: number, key: number, d: number;
   let bad = 0;
+  // d + 1 has bit 4 (16) set only for UNREADABLE (15); each 2-bit group of a key before
+  // GROUP_LOW_BITS is taken off is its class + 1 (no borrow: all are >= 1 when legal).
   let unreadable = 0;
   let sum = 0;
-  for (let i = 0, x = 0; i < 9; i++, x += 3) {
-    // Little-endian: the cell's first character is the low byte; the 4th byte is masked out
-    // of `bad` once, at the end.
-    const w0 = view.getInt32(o0 + x, true);
-    const w1 = view.getInt32(o1 + x, true);
-    const w2 = view.getInt32(o2 + x, true);
-    const r0 = ((w0 >>> 1) & 0x30) | ((w0 >>> 11) & 0x0c) | ((w0 >>> 21) & 3);
-    const r1 = ((w1 >>> 1) & 0x30) | ((w1 >>> 11) & 0x0c) | ((w1 >>> 21) & 3);
-    const r2 = ((w2 >>> 1) & 0x30) | ((w2 >>> 11) & 0x0c) | ((w2 >>> 21) & 3);
-    bad |= (W[r0]! ^ w0) | (W[r1]! ^ w1) | (W[r2]! ^ w2);
-    // Each 2-bit group is its class + 1 (no borrow: all are >= 1 when legal).
-    const key = ((r0 << 12) | (r1 << 6) | r2) - GROUP_LOW_BITS;
-    keys[i] = key;
-    const d = DIGIT_OF[key]!;
-    out[to + i] = ZERO + d;
-    unreadable |= (d + 1) & 16;
-    sum += (9 - i) * d;
-  }
-  return (bad & 0xffffff) !== 0 ? -1 : statusOf(unreadable, sum);
+  // Columns 1-3.
+  w0 = view.getInt32(o0, true); w1 = view.getInt32(o1, true); w2 = view.getInt32(o2, true);
+  r0 = ((w0 >>> 1) & 0x30) | ((w0 >>> 11) & 0x0c) | ((w0 >>> 21) & 3);
+  r1 = ((w1 >>> 1) & 0x30) | ((w1 >>> 11) & 0x0c) | ((w1 >>> 21) & 3);
+  r2 = ((w2 >>> 1) & 0x30) | ((w2 >>> 11) & 0x0c) | ((w2 >>> 21) & 3);
+  bad |= (W[r0]! ^ w0) | (W[r1]! ^ w1) | (W[r2]! ^ w2);
+  key = ((r0 << 12) | (r1 << 6) | r2) - GROUP_LOW_BITS;
+  d = DIGIT_OF[key]!; keys[0] = key; out[to] = ZERO + d; unreadable |= d + 1; sum += 9 * d;
+  // Columns 4-6.
+  w0 = view.getInt32(o0 + 3, true); w1 = view.getInt32(o1 + 3, true); w2 = view.getInt32(o2 + 3, true);
+  r0 = ((w0 >>> 1) & 0x30) | ((w0 >>> 11) & 0x0c) | ((w0 >>> 21) & 3);
+  r1 = ((w1 >>> 1) & 0x30) | ((w1 >>> 11) & 0x0c) | ((w1 >>> 21) & 3);
+  r2 = ((w2 >>> 1) & 0x30) | ((w2 >>> 11) & 0x0c) | ((w2 >>> 21) & 3);
+  bad |= (W[r0]! ^ w0) | (W[r1]! ^ w1) | (W[r2]! ^ w2);
+  key = ((r0 << 12) | (r1 << 6) | r2) - GROUP_LOW_BITS;
+  d = DIGIT_OF[key]!; keys[1] = key; out[to + 1] = ZERO + d; unreadable |= d + 1; sum += 8 * d;
+  // Columns 7-9.
+  w0 = view.getInt32(o0 + 6, true); w1 = view.getInt32(o1 + 6, true); w2 = view.getInt32(o2 + 6, true);
+  r0 = ((w0 >>> 1) & 0x30) | ((w0 >>> 11) & 0x0c) | ((w0 >>> 21) & 3);
+  r1 = ((w1 >>> 1) & 0x30) | ((w1 >>> 11) & 0x0c) | ((w1 >>> 21) & 3);
+  r2 = ((w2 >>> 1) & 0x30) | ((w2 >>> 11) & 0x0c) | ((w2 >>> 21) & 3);
+  bad |= (W[r0]! ^ w0) | (W[r1]! ^ w1) | (W[r2]! ^ w2);
+  key = ((r0 << 12) | (r1 << 6) | r2) - GROUP_LOW_BITS;
+  d = DIGIT_OF[key]!; keys[2] = key; out[to + 2] = ZERO + d; unreadable |= d + 1; sum += 7 * d;
+  // Columns 10-12.
+  w0 = view.getInt32(o0 + 9, true); w1 = view.getInt32(o1 + 9, true); w2 = view.getInt32(o2 + 9, true);
+  r0 = ((w0 >>> 1) & 0x30) | ((w0 >>> 11) & 0x0c) | ((w0 >>> 21) & 3);
+  r1 = ((w1 >>> 1) & 0x30) | ((w1 >>> 11) & 0x0c) | ((w1 >>> 21) & 3);
+  r2 = ((w2 >>> 1) & 0x30) | ((w2 >>> 11) & 0x0c) | ((w2 >>> 21) & 3);
+  bad |= (W[r0]! ^ w0) | (W[r1]! ^ w1) | (W[r2]! ^ w2);
+  key = ((r0 << 12) | (r1 << 6) | r2) - GROUP_LOW_BITS;
+  d = DIGIT_OF[key]!; keys[3] = key; out[to + 3] = ZERO + d; unreadable |= d + 1; sum += 6 * d;
+  // Columns 13-15.
+  w0 = view.getInt32(o0 + 12, true); w1 = view.getInt32(o1 + 12, true); w2 = view.getInt32(o2 + 12, true);
+  r0 = ((w0 >>> 1) & 0x30) | ((w0 >>> 11) & 0x0c) | ((w0 >>> 21) & 3);
+  r1 = ((w1 >>> 1) & 0x30) | ((w1 >>> 11) & 0x0c) | ((w1 >>> 21) & 3);
+  r2 = ((w2 >>> 1) & 0x30) | ((w2 >>> 11) & 0x0c) | ((w2 >>> 21) & 3);
+  bad |= (W[r0]! ^ w0) | (W[r1]! ^ w1) | (W[r2]! ^ w2);
+  key = ((r0 << 12) | (r1 << 6) | r2) - GROUP_LOW_BITS;
+  d = DIGIT_OF[key]!; keys[4] = key; out[to + 4] = ZERO + d; unreadable |= d + 1; sum += 5 * d;
+  // Columns 16-18.
+  w0 = view.getInt32(o0 + 15, true); w1 = view.getInt32(o1 + 15, true); w2 = view.getInt32(o2 + 15, true);
+  r0 = ((w0 >>> 1) & 0x30) | ((w0 >>> 11) & 0x0c) | ((w0 >>> 21) & 3);
+  r1 = ((w1 >>> 1) & 0x30) | ((w1 >>> 11) & 0x0c) | ((w1 >>> 21) & 3);
+  r2 = ((w2 >>> 1) & 0x30) | ((w2 >>> 11) & 0x0c) | ((w2 >>> 21) & 3);
+  bad |= (W[r0]! ^ w0) | (W[r1]! ^ w1) | (W[r2]! ^ w2);
+  key = ((r0 << 12) | (r1 << 6) | r2) - GROUP_LOW_BITS;
+  d = DIGIT_OF[key]!; keys[5] = key; out[to + 5] = ZERO + d; unreadable |= d + 1; sum += 4 * d;
+  // Columns 19-21.
+  w0 = view.getInt32(o0 + 18, true); w1 = view.getInt32(o1 + 18, true); w2 = view.getInt32(o2 + 18, true);
+  r0 = ((w0 >>> 1) & 0x30) | ((w0 >>> 11) & 0x0c) | ((w0 >>> 21) & 3);
+  r1 = ((w1 >>> 1) & 0x30) | ((w1 >>> 11) & 0x0c) | ((w1 >>> 21) & 3);
+  r2 = ((w2 >>> 1) & 0x30) | ((w2 >>> 11) & 0x0c) | ((w2 >>> 21) & 3);
+  bad |= (W[r0]! ^ w0) | (W[r1]! ^ w1) | (W[r2]! ^ w2);
+  key = ((r0 << 12) | (r1 << 6) | r2) - GROUP_LOW_BITS;
+  d = DIGIT_OF[key]!; keys[6] = key; out[to + 6] = ZERO + d; unreadable |= d + 1; sum += 3 * d;
+  // Columns 22-24.
+  w0 = view.getInt32(o0 + 21, true); w1 = view.getInt32(o1 + 21, true); w2 = view.getInt32(o2 + 21, true);
+  r0 = ((w0 >>> 1) & 0x30) | ((w0 >>> 11) & 0x0c) | ((w0 >>> 21) & 3);
+  r1 = ((w1 >>> 1) & 0x30) | ((w1 >>> 11) & 0x0c) | ((w1 >>> 21) & 3);
+  r2 = ((w2 >>> 1) & 0x30) | ((w2 >>> 11) & 0x0c) | ((w2 >>> 21) & 3);
+  bad |= (W[r0]! ^ w0) | (W[r1]! ^ w1) | (W[r2]! ^ w2);
+  key = ((r0 << 12) | (r1 << 6) | r2) - GROUP_LOW_BITS;
+  d = DIGIT_OF[key]!; keys[7] = key; out[to + 7] = ZERO + d; unreadable |= d + 1; sum += 2 * d;
+  // Columns 25-27.
+  w0 = view.getInt32(o0 + 24, true); w1 = view.getInt32(o1 + 24, true); w2 = view.getInt32(o2 + 24, true);
+  r0 = ((w0 >>> 1) & 0x30) | ((w0 >>> 11) & 0x0c) | ((w0 >>> 21) & 3);
+  r1 = ((w1 >>> 1) & 0x30) | ((w1 >>> 11) & 0x0c) | ((w1 >>> 21) & 3);
+  r2 = ((w2 >>> 1) & 0x30) | ((w2 >>> 11) & 0x0c) | ((w2 >>> 21) & 3);
+  bad |= (W[r0]! ^ w0) | (W[r1]! ^ w1) | (W[r2]! ^ w2);
+  key = ((r0 << 12) | (r1 << 6) | r2) - GROUP_LOW_BITS;
+  d = DIGIT_OF[key]!; keys[8] = key; out[to + 8] = ZERO + d; unreadable |= d + 1; sum += d;
+  return (bad & 0xffffff) !== 0 ? -1 : statusOf(unreadable & 16, sum);
 }
 
 interface Utf8Encoder {
