@@ -200,6 +200,40 @@ describe("errors", () => {
   });
 });
 
+describe("context.onFinished", () => {
+  const finished = async () => (await (await get("/finished-log")).json()) as string[];
+
+  test("runs once the answer has been handed to the socket, not before", async () => {
+    // 16 MB cannot all sit in the socket buffers: while the client reads nothing, the answer
+    // is not all handed over, and the callback must wait.
+    const socket = connect(Number(new URL(fn.url).port), "127.0.0.1");
+    socket.pause();
+    socket.write("GET /finished?tag=slow-reader&bytes=16000000 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await finished()).not.toContain("slow-reader");
+    let received = 0;
+    socket.on("data", (chunk: Buffer) => (received += chunk.length));
+    await new Promise((resolve) => socket.on("end", resolve).resume());
+    expect(received).toBeGreaterThan(16_000_000);
+    await expect.poll(finished).toContain("slow-reader");
+    expect((await finished()).filter((tag) => tag === "slow-reader")).toHaveLength(1);
+  });
+
+  test("runs when the client left before the answer was ready", async () => {
+    const leaving = get("/finished?tag=left&ms=300", { signal: AbortSignal.timeout(50) });
+    await expect(leaving).rejects.toThrow();
+    await expect.poll(finished, { timeout: 3000 }).toContain("left");
+  });
+
+  test("a callback that throws is logged; the answer and the other callbacks are not affected", async () => {
+    const res = await get("/finished?tag=after-throw&throw");
+    expect([res.status, await res.text()]).toEqual([200, "x"]);
+    await expect.poll(finished).toContain("after-throw");
+    await expect.poll(() => fn.output()).toMatch(/error: a context\.onFinished callback threw: Error: a callback that fails/);
+    expect((await get("/text")).status).toBe(200);
+  });
+});
+
 describe("requests Node's HTTP parser refuses", () => {
   test("a malformed request answers 400 with a JSON message and nosniff", async () => {
     const answer = await rawHttp(fn.port, "FETCH / HTTP/1.1\r\nHost: x\r\n\r\n");

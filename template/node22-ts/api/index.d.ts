@@ -51,6 +51,13 @@ export interface FunctionContext {
    * anything else gives 500 and is logged.
    */
   fail(error: unknown): void;
+  /**
+   * Calls `callback` once the answer has been handed to the operating system, or the
+   * connection closed before it could be: from then on nothing of the answer is read again,
+   * so memory it was written into (a pooled Buffer) may be reused. A callback that throws is
+   * logged; it changes nothing for the client.
+   */
+  onFinished(callback: () => void): this;
 }
 
 /**

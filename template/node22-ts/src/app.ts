@@ -67,13 +67,33 @@ export function createApp(handler: Handler, options: AppOptions): express.Expres
       path: req.path,
       accepts: (...types: string[]) => req.accepts(types),
     };
-    sendOutcome(req, res, await invoke(handler, event));
+    const outcome = await invoke(handler, event);
+    if (outcome.finished.length > 0) whenClosed(res, outcome.finished);
+    sendOutcome(req, res, outcome);
   });
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     sendError(req, res, bodyError(error, options.bodyLimitText));
   });
   return app;
+}
+
+/**
+ * Runs the handler's onFinished callbacks once the response has closed: after its last bytes
+ * were handed to the socket, or when the connection went away first (it may already have).
+ */
+function whenClosed(res: Response, callbacks: readonly (() => void)[]): void {
+  const run = () => {
+    for (const callback of callbacks) {
+      try {
+        callback();
+      } catch (error) {
+        console.error("error: a context.onFinished callback threw:", error);
+      }
+    }
+  };
+  if (res.closed) run();
+  else res.once("close", run);
 }
 
 const tooLarge = (limitText: string) => ({ status: 413, message: `request body is larger than the ${limitText} limit (MAX_BODY_SIZE)` });

@@ -2,13 +2,19 @@
 // a resolved or rejected promise, a throw, or context.succeed / context.fail.
 import type { FunctionContext, FunctionEvent, Handler } from "@node22-ts/api";
 
-export type Outcome =
-  | { readonly ok: true; readonly value: unknown; readonly status: number; readonly headers: Readonly<Record<string, string>> }
-  | { readonly ok: false; readonly error: unknown; readonly status: number; readonly headers: Readonly<Record<string, string>> };
+interface Answer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** To call once the answer has left (context.onFinished). */
+  readonly finished: readonly (() => void)[];
+}
+
+export type Outcome = (Answer & { readonly ok: true; readonly value: unknown }) | (Answer & { readonly ok: false; readonly error: unknown });
 
 class Context implements FunctionContext {
   #status = 200;
   #headers: Record<string, string> = {};
+  readonly #finished: (() => void)[] = [];
   readonly #settle: (ok: boolean, valueOrError: unknown) => void;
 
   constructor(settle: (ok: boolean, valueOrError: unknown) => void) {
@@ -42,8 +48,14 @@ class Context implements FunctionContext {
     this.#settle(false, error);
   }
 
+  onFinished(callback: () => void): this {
+    if (typeof callback !== "function") throw new TypeError("context.onFinished() needs a function");
+    this.#finished.push(callback);
+    return this;
+  }
+
   outcome(ok: boolean, valueOrError: unknown): Outcome {
-    const common = { status: this.#status, headers: this.#headers };
+    const common = { status: this.#status, headers: this.#headers, finished: this.#finished };
     return ok ? { ok, value: valueOrError, ...common } : { ok, error: valueOrError, ...common };
   }
 }
