@@ -35,7 +35,7 @@ test("names the parameter in every query mistake", () => {
 
 test("answers a reproducible packet of 27-character lines with its answer key", async () => {
   const headers: Record<string, string> = {};
-  const context = { headers: (values: Record<string, string>) => Object.assign(headers, values) } as unknown as FunctionContext;
+  const context = { headers: (values: Record<string, string>) => Object.assign(headers, values), onFinished: () => context } as unknown as FunctionContext;
   const event = (query: Record<string, string>): FunctionEvent =>
     ({ method: "GET", path: "/", body: "", headers: {}, query, accepts: () => false }) as FunctionEvent;
   const answer = async (query: Record<string, string>) => JSON.parse(Buffer.from(await handle(event(query), context)).toString("utf8"));
@@ -48,6 +48,23 @@ test("answers a reproducible packet of 27-character lines with its answer key", 
   assert.equal(first.Contenido.length, 3);
   for (const lines of first.Contenido) assert.deepEqual(lines.map((line: string) => line.length), [27, 27, 27]);
   assert.equal(first.Key.length, 3);
+});
+
+test("reuses an answer's buffer only once that answer has left", async () => {
+  const contextFor = (finished: (() => void)[]) =>
+    ({ headers: () => undefined, onFinished: (callback: () => void) => finished.push(callback) }) as unknown as FunctionContext;
+  const event = { method: "GET", path: "/", body: "", headers: {}, query: { count: "40", seed: "1" }, accepts: () => false } as unknown as FunctionEvent;
+  const firstFinished: (() => void)[] = [];
+  const first = await handle(event, contextFor(firstFinished));
+  const firstText = Buffer.from(first).toString("latin1");
+  const second = await handle(event, contextFor([]));
+  assert.notEqual(second.buffer, first.buffer, "the first answer is still in use");
+  assert.equal(Buffer.from(first).toString("latin1"), firstText);
+  assert.equal(firstFinished.length, 1);
+  firstFinished[0]!();
+  const third = await handle(event, contextFor([]));
+  assert.equal(third.buffer, first.buffer, "the first answer's buffer, given back, is reused");
+  assert.equal(JSON.parse(Buffer.from(third).toString("utf8")).Contenido.length, 40);
 });
 
 test("writes the paquete as JSON.stringify would, indented or compact, with and without its key", () => {

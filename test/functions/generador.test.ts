@@ -1,6 +1,7 @@
 // generador over real HTTP, on its image as faas-cli would build it (shrinkwrapped context).
+import { get as httpGet, type IncomingMessage } from "node:http";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { isValid } from "../../ocr/index.js";
+import { generate, isValid } from "../../ocr/index.js";
 import type { RunningFunction } from "../../tools/run.js";
 import { startDeployed } from "../support/functions.js";
 
@@ -54,6 +55,27 @@ describe("the packet contract", () => {
     expect(a!.Id).not.toBe(b!.Id);
     const other = (await (await get("?seed=100&count=20&err=0.3")).json()) as Paquete;
     expect(other.Contenido).not.toEqual(a!.Contenido);
+  });
+
+  test("answers in flight at once are each their own seed's paquete, whoever reads first", async () => {
+    // generador reuses the buffers of answers that have left (when is proven by its build-time
+    // test and the template's onFinished tests): here clients that read nothing for a while
+    // and others that come and go, with sizes that share buffers, all get what they asked for.
+    const expected = (seed: number, count: number) => generate({ count, seed, errRate: 0.1, illRate: 0.1 }).entries;
+    const slow = Array.from({ length: 6 }, (_, i) => {
+      return new Promise<IncomingMessage>((resolve, reject) => httpGet(`${fn.url}/?seed=${1000 + i}&count=5000`, { agent: false }, resolve).on("error", reject));
+    });
+    const held = await Promise.all(slow);
+    const quick = await Promise.all(
+      Array.from({ length: 60 }, async (_, i) => [i, (await (await get(`?seed=${i}&count=${1 + ((i * 37) % 500)}`)).json()) as Paquete] as const),
+    );
+    for (const [i, packet] of quick) expect(packet.Contenido, `seed ${i}`).toEqual(expected(i, 1 + ((i * 37) % 500)));
+    for (const [i, res] of held.entries()) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of res) chunks.push(chunk as Buffer);
+      const packet = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Paquete;
+      expect(packet.Contenido, `seed ${1000 + i}`).toEqual(expected(1000 + i, 5000));
+    }
   });
 
   test("err=0&ill=0 gives only valid readings; the answer key lists one finding per reading", async () => {

@@ -1,0 +1,47 @@
+// The buffers generador writes its answers into, reused once an answer has left
+// (context.onFinished). A 500-entry paquete is 61 KB: written into fresh memory, every answer
+// also paid for the page faults of that memory, and its garbage collection; with the last
+// answers' buffers reused, generador spent a tenth less CPU per request (npm run bench).
+// Only buffers up to `maxBuffer` bytes are kept, `maxTotal` bytes in all, so that a burst of
+// large paquetes does not stay in memory.
+
+export class BufferPool {
+  readonly #free: Buffer[] = [];
+  #freeBytes = 0;
+
+  constructor(
+    readonly maxBuffer: number,
+    readonly maxTotal: number,
+  ) {}
+
+  /**
+   * A buffer of at least `bytes` bytes, its contents left over: the smallest free one of up
+   * to twice that size (so a small answer does not take a large one), else a new one.
+   */
+  take(bytes: number): Buffer {
+    const free = this.#free;
+    let best = -1;
+    for (let i = 0; i < free.length; i++) {
+      const length = free[i]!.length;
+      if (length >= bytes && length <= 2 * bytes && (best < 0 || length < free[best]!.length)) best = i;
+    }
+    if (best < 0) return Buffer.allocUnsafe(bytes);
+    const buffer = free[best]!;
+    free[best] = free[free.length - 1]!;
+    free.pop();
+    this.#freeBytes -= buffer.length;
+    return buffer;
+  }
+
+  /** Takes back a buffer nothing reads any more, if there is room to keep it. */
+  give(buffer: Buffer): void {
+    if (buffer.length > this.maxBuffer || this.#freeBytes + buffer.length > this.maxTotal) return;
+    this.#free.push(buffer);
+    this.#freeBytes += buffer.length;
+  }
+
+  /** Bytes kept for reuse. */
+  get freeBytes(): number {
+    return this.#freeBytes;
+  }
+}
