@@ -21,7 +21,7 @@ const IDS = [
   "correct.original",
   "generate.floor",
   "generate.write",
-  ...["validador.json", "validador.text", "generador", "fresh", "router.validador.json", "router.generador"].flatMap((c) =>
+  ...["validador.json", "validador.text", "generador", "router.validador.json", "router.generador"].flatMap((c) =>
     ["rps", "p50", "p99", "cpu"].map((figure) => `http.${c}.${figure}`),
   ),
   "memory.validador.idle",

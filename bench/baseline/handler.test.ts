@@ -38,18 +38,6 @@ test("GET answers a constant JSON body of BASELINE_BODY_BYTES bytes, typed as ge
   assert.equal(await handle(event("GET", ""), context()), body);
 });
 
-test("GET ?fresh answers a body of the same size and type, written anew each time", async () => {
-  const ctx = context();
-  const fresh = { ...event("GET", ""), query: { fresh: "" } };
-  const first = (await handle(fresh, ctx)) as Buffer;
-  const second = (await handle(fresh, context())) as Buffer;
-  assert.equal(first.length, 64);
-  assert.equal(second.length, 64);
-  assert.match(first.toString("latin1"), /^"[a-p]{61}"\n$/);
-  assert.notDeepEqual(first, second);
-  assert.equal(ctx.set["Content-Type"], "application/json; charset=utf-8");
-});
-
 test("POST receives the body and answers a tiny constant", async () => {
   assert.equal(await handle(event("POST", "a body, already parsed by the template"), context()), "ok\n");
   assert.equal(await handle(event("POST", { Contenido: [] }), context()), "ok\n");
