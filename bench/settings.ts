@@ -18,7 +18,12 @@ export interface Settings {
   readonly coreSliceMs: number;
   /** A/B rounds of autocannon runs per HTTP case. */
   readonly httpRounds: number;
-  /** Seconds per autocannon run, and per warm-up run. */
+  /**
+   * Seconds per autocannon run, and per warm-up run. A server under load reaches its steady
+   * CPU cost per request only after about 4 s (the JIT's tiers, the heap's sizing; the more
+   * code a handler runs, the longer): with a 1 s warm-up, generador's first rounds read 0.5×
+   * and later ones 0.8×.
+   */
   readonly httpSeconds: number;
   readonly httpWarmupSeconds: number;
   /** Concurrent connections autocannon keeps open. */
@@ -40,7 +45,7 @@ export const FULL: Settings = {
   coreSliceMs: 400,
   httpRounds: 9,
   httpSeconds: 2,
-  httpWarmupSeconds: 1,
+  httpWarmupSeconds: 5,
   connections: 10,
   settleMs: 500,
   peakRounds: 5,

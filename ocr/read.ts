@@ -72,9 +72,9 @@ export function fullWidthKeys(
  * Byte rows for the regular text layout. Of the three legal characters, bits 5-6 of the byte
  * are 1 (space), 2 ("_"), 3 ("|"): one more than their class. So a cell row read as a 3-byte
  * word yields its class bits by shifting, and comparing the word with the one those bits stand
- * for (ROW_WORD, -1 for impossible rows) catches every other byte.
+ * for (LEGAL_ROW, -1 for impossible rows) catches every other byte.
  */
-const ROW_WORD: Int32Array = (() => {
+const LEGAL_ROW: Int32Array = (() => {
   const codes = [0, 0x20, 0x5f, 0x7c];
   const table = new Int32Array(64).fill(-1);
   for (let row = 0; row < 64; row++) {
@@ -98,7 +98,7 @@ const ROW_WORD: Int32Array = (() => {
  * 9 times are not all inlined, so they do not get there). Per cell: three 4-byte reads, one per
  * row, little-endian so the cell's first character is the low byte and the 4th byte, not the
  * cell's, is masked out of `bad` once at the end; each row's class bits by shifting (bits 5-6
- * of a legal byte are its class + 1), checked against the bytes they stand for (ROW_WORD).
+ * of a legal byte are its class + 1), checked against the bytes they stand for (LEGAL_ROW).
  */
 export function readRegularEntry(
   view: DataView,
@@ -109,7 +109,7 @@ export function readRegularEntry(
   out: Uint8Array,
   to: number,
 ): number {
-  const W = ROW_WORD;
+  const W = LEGAL_ROW;
   let w0: number, w1: number, w2: number, r0: number, r1: number, r2: number, key: number, d: number;
   let bad = 0;
   // d + 1 has bit 4 (16) set only for UNREADABLE (15); each 2-bit group of a key before

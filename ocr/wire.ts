@@ -62,7 +62,7 @@ const COMPACT = new EntryFrame('["', '","', '"]', ",");
 export const TEXT_ENTRY_BYTES = TEXT.stencil.length;
 
 /** A cell row's 3 characters as a little-endian word, by its 6 class bits (first character highest). */
-const ROW_WORD: Int32Array = (() => {
+const DRAWN_ROW: Int32Array = (() => {
   const chars = [0x20, 0x5f, 0x7c, 0x3f];
   const table = new Int32Array(64);
   for (let row = 0; row < 64; row++) table[row] = chars[row >>> 4]! | (chars[(row >>> 2) & 3]! << 8) | (chars[row & 3]! << 16);
@@ -70,7 +70,7 @@ const ROW_WORD: Int32Array = (() => {
 })();
 
 /** The row words of each digit's cell: DIGIT_ROWS[3d + r] for row r of digit d. */
-const DIGIT_ROWS = Int32Array.from({ length: 30 }, (_, j) => ROW_WORD[(PATTERN_KEYS[Math.floor(j / 3)]! >>> (12 - 6 * (j % 3))) & 63]!);
+const DIGIT_ROWS = Int32Array.from({ length: 30 }, (_, j) => DRAWN_ROW[(PATTERN_KEYS[Math.floor(j / 3)]! >>> (12 - 6 * (j % 3))) & 63]!);
 
 /**
  * The rows of two digit cells side by side, PAIR_ROWS[3p + r] for row r of the pair p = 10 *
@@ -140,9 +140,9 @@ function writeEntries(generated: Generated, frame: EntryFrame, out: Uint8Array, 
           view.setUint32(x + l2, DIGIT_ROWS[r + 2]!, true);
         } else {
           const key = spoiled.get(c)!;
-          view.setUint32(x + l0, ROW_WORD[(key >>> 12) & 63]!, true);
-          view.setUint32(x + l1, ROW_WORD[(key >>> 6) & 63]!, true);
-          view.setUint32(x + l2, ROW_WORD[key & 63]!, true);
+          view.setUint32(x + l0, DRAWN_ROW[(key >>> 12) & 63]!, true);
+          view.setUint32(x + l1, DRAWN_ROW[(key >>> 6) & 63]!, true);
+          view.setUint32(x + l2, DRAWN_ROW[key & 63]!, true);
         }
       }
     }
