@@ -15,9 +15,9 @@ import { ID_PATTERN } from "./packet.js";
 import { ILL, STATUS_NAMES } from "./read.js";
 
 /**
- * Where a form's bytes are written: a zeroed Uint8Array unless the caller has a cheaper kind.
- * Every byte of the answer is written, so memory that is not zeroed (Node's
- * Buffer.allocUnsafe) will do, and saves clearing 61 KB per 500-entry answer.
+ * Where a form's bytes are written: a new zeroed Uint8Array unless the caller has better.
+ * Every byte of the answer is written, so memory left over from before will do: generador
+ * reuses the buffers of answers that have left.
  */
 export type Allocate = (bytes: number) => Uint8Array;
 
@@ -30,6 +30,7 @@ export interface JsonOptions {
   readonly indent: boolean;
   /** Add the answer key: "Key": ["457508000 OK", ...]. */
   readonly key: boolean;
+  /** Where the bytes go (see Allocate). */
   readonly allocate?: Allocate;
 }
 
@@ -76,7 +77,7 @@ const DIGIT_ROWS = Int32Array.from({ length: 30 }, (_, j) => DRAWN_ROW[(PATTERN_
  * The rows of two digit cells side by side, PAIR_ROWS[3p + r] for row r of the pair p = 10 *
  * first + second: 6 bytes of art and 2 spaces (overwritten by the next write), as a double.
  * A DataView writes 8 bytes at once only as a double (or a BigInt, far slower), and halving
- * the writes halves the cost of writing the art. Each of these 8 bytes is " ", "_" or "|", so
+ * the writes about halves the cost of writing the art. Each of these 8 bytes is " ", "_" or "|", so
  * the top byte makes every double a normal number, never a NaN: its bytes go out unchanged.
  */
 const PAIR_ROWS: Float64Array = (() => {
@@ -119,7 +120,7 @@ function writeEntries(generated: Generated, frame: EntryFrame, out: Uint8Array, 
     // Each write's bytes past its cells are the next cells', written next, or the frame's byte
     // after the line, put back below.
     if (statuses[e] !== ILL) {
-      // Only digits: four pairs of cells, then the 9th.
+      // Only digits (only an ILL entry has cells that show none): four pairs, then the 9th.
       for (let x = o, last = c + 8; c < last; c += 2, x += 6) {
         const p = 3 * (10 * numbers[c]! + numbers[c + 1]! - 11 * ZERO);
         view.setFloat64(x + l0, PAIR_ROWS[p]!, true);
