@@ -18,6 +18,19 @@ test("takes back buffers and hands them out again, the smallest that fits and at
   assert.ok(fresh !== small && fresh !== large, "with none free, a new one");
 });
 
+test("of buffers alike, hands out the one given back last", () => {
+  const pool = new BufferPool(1000, 10_000);
+  const [a, b, c] = [pool.take(100), pool.take(100), pool.take(100)];
+  pool.give(a);
+  pool.give(b);
+  pool.give(c);
+  assert.equal(pool.take(100), c);
+  assert.equal(pool.take(100), b);
+  pool.give(c);
+  assert.equal(pool.take(100), c);
+  assert.equal(pool.take(100), a);
+});
+
 test("keeps no buffer over maxBuffer, and no more than maxTotal bytes in all", () => {
   const pool = new BufferPool(1000, 1500);
   pool.give(Buffer.alloc(1001));

@@ -16,21 +16,20 @@ export class BufferPool {
 
   /**
    * A buffer of at least `bytes` bytes, its contents left over: the smallest free one of up
-   * to twice that size (so a small answer does not take a large one), else a new one.
+   * to twice that size (so a small answer does not take a large one), the latest given back
+   * of those (the likeliest to be in the cache still), else a new one.
    */
   take(bytes: number): Buffer {
     const free = this.#free;
     let best = -1;
-    for (let i = 0; i < free.length; i++) {
+    for (let i = free.length - 1; i >= 0; i--) {
       const length = free[i]!.length;
       if (length >= bytes && length <= 2 * bytes && (best < 0 || length < free[best]!.length)) best = i;
     }
     if (best < 0) return Buffer.allocUnsafe(bytes);
-    const buffer = free[best]!;
-    free[best] = free[free.length - 1]!;
-    free.pop();
-    this.#freeBytes -= buffer.length;
-    return buffer;
+    const [buffer] = free.splice(best, 1);
+    this.#freeBytes -= buffer!.length;
+    return buffer!;
   }
 
   /** Takes back a buffer nothing reads any more, if there is room to keep it. */
