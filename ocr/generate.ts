@@ -36,7 +36,7 @@ export class Generated {
     readonly size: number,
     /**
      * Per entry, the 9 characters the reader must read, as ASCII codes: entry i is
-     * numbers[9i..9i+8]. A digit's cell shows that digit; a "?" cell is in `spoiled`.
+     * numbers[9i..9i+8]. A digit's cell shows that digit; a "?" cell, what `spoiled` says.
      */
     readonly numbers: Uint8Array,
     /**
@@ -44,8 +44,8 @@ export class Generated {
      * read.ts). Only an ILL entry has cells that show no digit.
      */
     readonly statuses: Uint8Array,
-    /** The key (see cells.ts) of each cell that shows no digit, by its index in `numbers`. */
-    readonly spoiled: ReadonlyMap<number, number>,
+    /** The keys (see cells.ts) of the cells that show no digit, the "?" of `numbers`, in their order. */
+    readonly spoiled: readonly number[],
   ) {}
 
   /** Each entry's 3 art lines (slices of one string: a slice is a view, not a copy). */
@@ -158,11 +158,7 @@ export function generate(options: GenerateOptions): Generated {
   const numbers = new Uint8Array(9 * count);
   const view = new DataView(numbers.buffer);
   const statuses = new Uint8Array(count);
-  const spoiled = new Map<number, number>();
-  const spoil = (index: number, key: number) => {
-    numbers[index] = QUESTION_MARK;
-    spoiled.set(index, key);
-  };
+  const spoiled: number[] = [];
   for (let n = 0, at = 0; n < count; n++, at += 9) {
     drawValid(random, numbers, view, at);
     const draw = random.float();
@@ -176,12 +172,18 @@ export function generate(options: GenerateOptions): Generated {
       if (random.float() < ONE_STROKE_SHARE) {
         const position = at + random.int(9);
         const choices = ONE_STROKE_NON_DIGITS[numbers[position]! - ZERO]!;
-        spoil(position, choices[random.int(choices.length)]!);
+        spoiled.push(choices[random.int(choices.length)]!);
+        numbers[position] = QUESTION_MARK;
       } else {
         const first = random.int(9);
         const second = (first + 1 + random.int(8)) % 9;
-        spoil(at + first, randomNonDigit(random));
-        spoil(at + second, randomNonDigit(random));
+        const firstKey = randomNonDigit(random);
+        const secondKey = randomNonDigit(random);
+        // In the order of the cells.
+        if (first < second) spoiled.push(firstKey, secondKey);
+        else spoiled.push(secondKey, firstKey);
+        numbers[at + first] = QUESTION_MARK;
+        numbers[at + second] = QUESTION_MARK;
       }
       statuses[n] = ILL;
     }

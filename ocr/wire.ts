@@ -116,6 +116,7 @@ function writeEntries(generated: Generated, frame: EntryFrame, out: Uint8Array, 
   for (let done = length; done < size * length; done *= 2) out.copyWithin(at + done, at, at + Math.min(done, size * length - done));
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const [l0, l1, l2] = lines;
+  let nextSpoiled = 0;
   for (let e = 0, c = 0, o = at; e < size; e++, o += length) {
     // Each write's bytes past its cells are the next cells', written next, or the frame's byte
     // after the line, put back below.
@@ -140,7 +141,7 @@ function writeEntries(generated: Generated, frame: EntryFrame, out: Uint8Array, 
           view.setUint32(x + l1, DIGIT_ROWS[r + 1]!, true);
           view.setUint32(x + l2, DIGIT_ROWS[r + 2]!, true);
         } else {
-          const key = spoiled.get(c)!;
+          const key = spoiled[nextSpoiled++]!;
           view.setUint32(x + l0, DRAWN_ROW[(key >>> 12) & 63]!, true);
           view.setUint32(x + l1, DRAWN_ROW[(key >>> 6) & 63]!, true);
           view.setUint32(x + l2, DRAWN_ROW[key & 63]!, true);
