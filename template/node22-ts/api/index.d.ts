@@ -54,8 +54,8 @@ export interface FunctionContext {
   /**
    * Calls `callback` once the answer has been handed to the operating system, or the
    * connection closed before it could be: from then on nothing of the answer is read again,
-   * so memory it was written into (a pooled Buffer) may be reused. A callback that throws is
-   * logged; it changes nothing for the client.
+   * so memory it was written into (a pooled Buffer) may be reused. Register callbacks before
+   * the handler answers. A callback that throws is logged; it changes nothing for the client.
    */
   onFinished(callback: () => void): this;
 }
