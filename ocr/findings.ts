@@ -1,7 +1,7 @@
 /** Findings: what the reader reports for each entry, and their lines "para el jefe". */
 import { corrections } from "./correct.js";
-import type { Packet } from "./packet.js";
-import { OK, STATUS_NAMES } from "./read.js";
+import { lineBytes, type Packet } from "./packet.js";
+import { OK, STATUS_NAMES, numberAt } from "./read.js";
 
 export type Status = "OK" | "ERR" | "ILL" | "AMB";
 
@@ -26,11 +26,6 @@ export interface ReadOptions {
 
 const STATUS: readonly Status[] = STATUS_NAMES;
 
-/** Bytes of an entry's line in Packet.lines, by status: 9 characters, " OK" or " ERR"/" ILL", "\n". */
-const lineBytes = (status: number) => (status === OK ? 13 : 14);
-
-const numberAt = (lines: Uint8Array, o: number) =>
-  String.fromCharCode(lines[o]!, lines[o + 1]!, lines[o + 2]!, lines[o + 3]!, lines[o + 4]!, lines[o + 5]!, lines[o + 6]!, lines[o + 7]!, lines[o + 8]!);
 
 /** One finding per entry, in input order. */
 export function readPacket(packet: Packet, options?: ReadOptions): Finding[] {

@@ -9,9 +9,10 @@
  */
 import { DIGIT_OF, LINE_WIDTH, PATTERN_KEYS, UNREADABLE, oneChangeKeys } from "./cells.js";
 import { Random } from "./random.js";
-import { ERR, ILL, STATUS_NAMES } from "./read.js";
+import { asciiString } from "./bytes.js";
+import { ERR, ILL, STATUS_NAMES, numberAt } from "./read.js";
 import type { Lines } from "./render.js";
-import { TEXT_ENTRY_BYTES, asciiString, textBytes } from "./wire.js";
+import { TEXT_ENTRY_BYTES, textBytes } from "./wire.js";
 
 export interface GenerateOptions {
   /** Number of entries. */
@@ -66,22 +67,17 @@ export class Generated {
   /** Per entry, the finding line the reader must give without correction: "457508000 OK". */
   get key(): string[] {
     if (this.#key === undefined) {
-      const n = this.numbers;
-      this.#key = Array.from(this.statuses, (status, e) => {
-        const o = 9 * e;
-        const number = String.fromCharCode(n[o]!, n[o + 1]!, n[o + 2]!, n[o + 3]!, n[o + 4]!, n[o + 5]!, n[o + 6]!, n[o + 7]!, n[o + 8]!);
-        return number + STATUS_SUFFIX[status]!;
-      });
+      this.#key = Array.from(this.statuses, (status, e) => numberAt(this.numbers, 9 * e) + STATUS_SUFFIX[status]!);
     }
     return this.#key;
   }
 }
 
-/** Share of scan errors that spoil one cell by a single stroke (the rest spoil two cells at random). */
-const ONE_STROKE_SHARE = 0.75;
-
 const ZERO = 0x30;
 const QUESTION_MARK = 0x3f;
+
+/** Share of scan errors that spoil one cell by a single stroke (the rest spoil two cells at random). */
+const ONE_STROKE_SHARE = 0.75;
 
 /** Per digit, the keys of the non-digit patterns one stroke away from it. */
 const ONE_STROKE_NON_DIGITS: readonly (readonly number[])[] = PATTERN_KEYS.map((key) =>

@@ -14,11 +14,15 @@
  */
 import { LINE_WIDTH } from "./cells.js";
 import { ID_PATTERN, MAX_ENTRIES, PacketBuilder, type Packet } from "./packet.js";
-import { asciiBytes, readRegularEntry } from "./read.js";
+import { CHUNK, asciiBytes, asciiCodes, chunk as sharedChunk, chunkView, SPACES4 as spaces4 } from "./bytes.js";
+import { readRegularEntry } from "./read.js";
 
-const CHUNK = 1 << 16;
-const chunk = new Uint8Array(CHUNK);
-const view = new DataView(chunk.buffer);
+// Module constants, not imported bindings, in the hot loops: V8 reads an import through its
+// module cell every time.
+const chunk = sharedChunk;
+const view = chunkView;
+const SPACES4 = spaces4;
+
 /** Where an entry must fit once started: a chunk is re-encoded when less than this is left. */
 const ENTRY_ROOM = 1024;
 
@@ -31,9 +35,8 @@ const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 
 const isSpace = (b: number | undefined) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
-const ID_KEY = ascii('Id"');
-const CONTENIDO_KEY = ascii('Contenido"');
+const ID_KEY = asciiCodes('Id"');
+const CONTENIDO_KEY = asciiCodes('Contenido"');
 
 /** Reads through the text's chunks; its methods return false (or undefined) where the usual way ends. */
 class Reader {
@@ -60,9 +63,7 @@ class Reader {
 
   /** Skips whitespace; false if it runs past the chunk before the text's end. */
   skipSpace(): boolean {
-    let i = this.i;
-    while (i < this.length && isSpace(chunk[i])) i++;
-    this.i = i;
+    const i = (this.i = skipSpace(this.i, this.length));
     return i < this.length || this.start + i === this.text.length;
   }
 
@@ -111,8 +112,6 @@ class Reader {
   }
 }
 
-const SPACES4 = 0x20202020;
-
 /** chunk[i..] past JSON whitespace, up to `end`: 4 spaces at a time through indentation. */
 function skipSpace(i: number, end: number): number {
   while (i < end) {
@@ -123,7 +122,7 @@ function skipSpace(i: number, end: number): number {
       i += 4;
       continue;
     }
-    if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) break;
+    if (!isSpace(b)) break;
     i++;
   }
   return i;
@@ -174,6 +173,19 @@ function sameFrame(at: number): boolean {
   return true;
 }
 
+/** Past whitespace from chunk[from], then `byte`: where what follows it starts, or -1. */
+function after(from: number, end: number, byte: number): number {
+  const i = skipSpace(from, end);
+  return i < end && chunk[i] === byte ? i + 1 : -1;
+}
+
+/** Unless `from` is -1: past whitespace, a quote, 27 bytes and a quote: where the 27 start, or -1. */
+function quotedLine(from: number, end: number): number {
+  if (from < 0) return -1;
+  const o = skipSpace(from, end) + 1;
+  return o + LINE_WIDTH < end && chunk[o - 1] === QUOTE && chunk[o + LINE_WIDTH] === QUOTE ? o : -1;
+}
+
 /**
  * The Contenido array's entries into the builder; false where the usual way ends. The hot
  * loop: one entry at a time from the chunk, where ENTRY_ROOM bytes are made sure of first.
@@ -199,29 +211,20 @@ function readEntries(reader: Reader, builder: PacketBuilder, maxEntries: number)
       reader.i = start + frameLength;
       continue;
     }
-    // Token by token. Each line: a quote, 27 bytes, a quote; then a comma (or, after the
-    // 3rd, the bracket).
-    let i = skipSpace(start, end);
-    if (i >= end || bytes[i] !== OPEN_ARRAY) return false;
-    const o0 = skipSpace(i + 1, end) + 1;
-    i = o0 + LINE_WIDTH;
-    if (i + 1 >= end || bytes[o0 - 1] !== QUOTE || bytes[i] !== QUOTE) return false;
-    i = skipSpace(i + 1, end);
-    if (i >= end || bytes[i] !== COMMA) return false;
-    const o1 = skipSpace(i + 1, end) + 1;
-    i = o1 + LINE_WIDTH;
-    if (i + 1 >= end || bytes[o1 - 1] !== QUOTE || bytes[i] !== QUOTE) return false;
-    i = skipSpace(i + 1, end);
-    if (i >= end || bytes[i] !== COMMA) return false;
-    const o2 = skipSpace(i + 1, end) + 1;
-    i = o2 + LINE_WIDTH;
-    if (i + 1 >= end || bytes[o2 - 1] !== QUOTE || bytes[i] !== QUOTE) return false;
-    i = skipSpace(i + 1, end);
-    if (i >= end || bytes[i] !== CLOSE_ARRAY) return false;
+    // Token by token: a bracket, then 3 quoted lines, the first two followed by a comma and
+    // the 3rd by the closing bracket. -1 anywhere means the usual way ends.
+    const o0 = quotedLine(after(start, end, OPEN_ARRAY), end);
+    if (o0 < 0) return false;
+    const o1 = quotedLine(after(o0 + LINE_WIDTH + 1, end, COMMA), end);
+    if (o1 < 0) return false;
+    const o2 = quotedLine(after(o1 + LINE_WIDTH + 1, end, COMMA), end);
+    if (o2 < 0) return false;
+    const closed = after(o2 + LINE_WIDTH + 1, end, CLOSE_ARRAY);
+    if (closed < 0) return false;
     const status = readRegularEntry(view, o0, o1, o2, keys, builder.lines(), builder.end);
     if (status < 0) return false;
     builder.added(status);
-    i = skipSpace(i + 1, end);
+    const i = skipSpace(closed, end);
     if (i >= end) return false;
     reader.i = i + 1;
     if (bytes[i] === CLOSE_ARRAY) return true;

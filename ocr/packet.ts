@@ -48,6 +48,9 @@ const word = (text: string, from: number) =>
 const TAIL_LOW = Int32Array.from(TAILS, (text) => word(text, 0));
 const TAIL_HIGH = Int32Array.from(TAILS, (text) => word(text, 4));
 const TAIL_LENGTH = Int32Array.from(TAILS, (text) => text.length);
+/** Bytes of an entry's line in Packet.lines, by its status: 13 when OK, else 14. */
+export const lineBytes = (status: number): number => 9 + TAIL_LENGTH[status]!;
+
 /** The longest line before correction, and the bytes writing one touches from its start. */
 const LINE_BYTES = 14;
 const LINE_REACH = 17;
@@ -117,7 +120,7 @@ export class PacketBuilder {
     // Past the line's own end the words write zeros, which the next line overwrites.
     this.#view.setUint32(end + 9, TAIL_LOW[status]!, true);
     this.#view.setUint32(end + 13, TAIL_HIGH[status]!, true);
-    this.end = end + 9 + TAIL_LENGTH[status]!;
+    this.end = end + lineBytes(status);
     this.#statuses[this.size++] = status;
   }
 

@@ -19,6 +19,10 @@ function statusOf(unreadable: number, sum: number): number {
 
 const ZERO = 0x30;
 
+/** The 9 characters at bytes[o..o+8] (a number as read, or drawn) as a string. */
+export const numberAt = (bytes: Uint8Array, o: number): string =>
+  String.fromCharCode(bytes[o]!, bytes[o + 1]!, bytes[o + 2]!, bytes[o + 3]!, bytes[o + 4]!, bytes[o + 5]!, bytes[o + 6]!, bytes[o + 7]!, bytes[o + 8]!);
+
 /** The 9 characters of the cells keys[0..8] into out[to..to+8]; returns OK, ERR or ILL. */
 export function readKeys(keys: Int32Array, out: Uint8Array, to: number): number {
   let unreadable = 0;
@@ -189,27 +193,6 @@ export function readRegularEntry(
   key = ((r0 << 12) | (r1 << 6) | r2) - GROUP_LOW_BITS;
   d = DIGIT_OF[key]!; keys[8] = key; out[to + 8] = ZERO + d; unreadable |= d + 1; sum += d;
   return (bad & 0xffffff) !== 0 ? -1 : statusOf(unreadable & 16, sum);
-}
-
-interface Utf8Encoder {
-  encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
-}
-
-// Looked up rather than named so the module compiles without DOM or Node type libraries.
-const encoder: Utf8Encoder | undefined = (() => {
-  const Encoder = (globalThis as unknown as { TextEncoder?: new () => Utf8Encoder }).TextEncoder;
-  return Encoder === undefined ? undefined : new Encoder();
-})();
-
-/**
- * Copies `text` into bytes[0..] with a native encode (far cheaper per character than
- * charCodeAt); true when it was all ASCII and fitted, so that byte offsets are its offsets.
- */
-export function asciiBytes(text: string, bytes: Uint8Array): boolean {
-  if (encoder === undefined) return false;
-  const { read, written } = encoder.encodeInto(text, bytes);
-  // Any other character takes 2+ bytes, so the buffer fills before the text ends.
-  return read === text.length && written === text.length;
 }
 
 /** Class of column x of a line, a missing (short line) column reading as a space. */

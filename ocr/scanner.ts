@@ -9,23 +9,23 @@
  */
 import { LINE_WIDTH } from "./cells.js";
 import { PacketBuilder, PacketError, tooManyEntries, type Packet } from "./packet.js";
-import { asciiBytes, decodeEntry, readRegularEntry } from "./read.js";
+import { CHUNK, asciiBytes, chunk as sharedChunk, chunkView as sharedView, SPACES4 as spaces4 } from "./bytes.js";
+import { decodeEntry, readRegularEntry } from "./read.js";
 import type { Lines } from "./render.js";
 
-/**
- * A chunk of the text as bytes. Encoding a chunk at a time keeps memory bounded whatever the
- * packet size; substring of a flat string is a cheap slice, not a copy.
- */
-const CHUNK = 1 << 16;
-const chunk = new Uint8Array(CHUNK);
-const chunkView = new DataView(chunk.buffer);
+// Module constants, not imported bindings, in the hot loops: V8 reads an import through its
+// module cell every time.
+const chunk = sharedChunk;
+const chunkView = sharedView;
+const SPACES4 = spaces4;
+
 /** The text's offset of chunk[0], and where the encoded part ends. */
 let chunkStart = 0;
 let chunkEnd = 0;
 /** Whether the chunk is all ASCII, so byte offsets are character offsets. */
 let chunkAscii = false;
 
-/** Encode text[from..] into the chunk buffer (up to CHUNK characters). */
+/** Encode text[from..] into the chunk buffer (up to CHUNK characters; substring of a flat string is a slice, not a copy). */
 function encodeChunk(text: string, from: number): void {
   const to = Math.min(text.length, from + CHUNK);
   chunkStart = from;
@@ -164,7 +164,6 @@ function readRegularRun(text: string, pos: number, end: number, maxEntries: numb
   return o + chunkStart;
 }
 
-const SPACES4 = 0x20202020;
 /** "   \n" read as a little-endian uint32. */
 const SPACES3_NL = 0x0a202020;
 

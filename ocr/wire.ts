@@ -12,6 +12,7 @@
 import { LINE_WIDTH, PATTERN_KEYS } from "./cells.js";
 import type { Generated } from "./generate.js";
 import { ID_PATTERN } from "./packet.js";
+import { asciiCodes } from "./bytes.js";
 import { ILL, STATUS_NAMES } from "./read.js";
 
 /**
@@ -34,7 +35,6 @@ export interface JsonOptions {
   readonly allocate?: Allocate;
 }
 
-const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
 /** One entry as a form writes it: its frame around the 3 lines, and the separator after it. */
 class EntryFrame {
@@ -46,7 +46,7 @@ class EntryFrame {
 
   constructor(open: string, between: string, close: string, separator: string) {
     const art = " ".repeat(LINE_WIDTH);
-    this.stencil = ascii(open + art + between + art + between + art + close + separator);
+    this.stencil = asciiCodes(open + art + between + art + between + art + close + separator);
     const second = open.length + LINE_WIDTH + between.length;
     this.lines = [open.length, second, second + LINE_WIDTH + between.length];
     this.separatorBytes = separator.length;
@@ -58,6 +58,9 @@ class EntryFrame {
 const TEXT = new EntryFrame("", "\n", `\n${" ".repeat(LINE_WIDTH)}\n`, "");
 const INDENTED = new EntryFrame('    [\n      "', '",\n      "', '"\n    ]', ",\n");
 const COMPACT = new EntryFrame('["', '","', '"]', ",");
+
+const ZERO = 0x30;
+const QUESTION_MARK = 0x3f;
 
 /** Bytes of one entry in the text form. */
 export const TEXT_ENTRY_BYTES = TEXT.stencil.length;
@@ -97,9 +100,6 @@ const PAIR_ROWS: Float64Array = (() => {
   }
   return table;
 })();
-
-const ZERO = 0x30;
-const QUESTION_MARK = 0x3f;
 
 /**
  * Writes every entry of the packet framed by `frame` at out[at..]; returns where the entries
@@ -196,22 +196,4 @@ export function jsonBytes(generated: Generated, options: JsonOptions): Uint8Arra
   }
   text(`${nl}}\n`);
   return out.subarray(0, n);
-}
-
-interface AsciiDecoder {
-  decode(bytes: Uint8Array): string;
-}
-
-// Looked up rather than named so the module compiles without DOM or Node type libraries.
-const decoder: AsciiDecoder | undefined = (() => {
-  const Decoder = (globalThis as unknown as { TextDecoder?: new () => AsciiDecoder }).TextDecoder;
-  return Decoder === undefined ? undefined : new Decoder();
-})();
-
-/** ASCII bytes as a string, with one native decode where there is one. */
-export function asciiString(bytes: Uint8Array): string {
-  if (decoder !== undefined) return decoder.decode(bytes);
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 4096) text += String.fromCharCode(...bytes.subarray(i, i + 4096));
-  return text;
 }

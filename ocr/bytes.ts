@@ -1,0 +1,52 @@
+/**
+ * Text as bytes, for the readers and writers that work on bytes: ASCII text in and out through
+ * the platform's native coders, the one chunk buffer the readers encode their input into, and
+ * the words they compare against.
+ */
+
+interface Utf8Encoder {
+  encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
+}
+
+interface AsciiDecoder {
+  decode(bytes: Uint8Array): string;
+}
+
+// Looked up rather than named so the module compiles without DOM or Node type libraries.
+const platform = globalThis as unknown as { TextEncoder?: new () => Utf8Encoder; TextDecoder?: new () => AsciiDecoder };
+const encoder = platform.TextEncoder === undefined ? undefined : new platform.TextEncoder();
+const decoder = platform.TextDecoder === undefined ? undefined : new platform.TextDecoder();
+
+/**
+ * Copies `text` into bytes[0..] with a native encode (far cheaper per character than
+ * charCodeAt); true when it was all ASCII and fitted, so that byte offsets are its offsets.
+ */
+export function asciiBytes(text: string, bytes: Uint8Array): boolean {
+  if (encoder === undefined) return false;
+  const { read, written } = encoder.encodeInto(text, bytes);
+  // Any other character takes 2+ bytes, so the buffer fills before the text ends.
+  return read === text.length && written === text.length;
+}
+
+/** ASCII bytes as a string, with one native decode where there is one. */
+export function asciiString(bytes: Uint8Array): string {
+  if (decoder !== undefined) return decoder.decode(bytes);
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 4096) text += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  return text;
+}
+
+/** The character codes of a short ASCII text, for tables made at load time. */
+export const asciiCodes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+
+/**
+ * The chunk a reader encodes its input into (scanner.ts, json.ts), CHUNK characters at a time:
+ * memory stays bounded whatever the packet's size. One for both: a read runs to its end before
+ * another starts.
+ */
+export const CHUNK = 1 << 16;
+export const chunk = new Uint8Array(CHUNK);
+export const chunkView = new DataView(chunk.buffer);
+
+/** Four spaces as a 4-byte word (any byte order). */
+export const SPACES4 = 0x20202020;
