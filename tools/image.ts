@@ -57,16 +57,19 @@ export function parseEnv(args: string): Record<string, string> {
   return env;
 }
 
-/** Lays out build/<name>/ as `faas-cli build --shrinkwrap` does; returns its path. */
-export function layoutContext(root: string, name: string, fn: StackFunction, copy: readonly string[] = []): string {
-  const context = join(root, "build", name);
+/**
+ * Lays out build/<name>/ as `faas-cli build --shrinkwrap` does (or <buildDir>/<name>/, to keep
+ * a real OCI build's contexts apart from the played ones); returns its path.
+ */
+export function layoutContext(root: string, name: string, fn: StackFunction, copy: readonly string[] = [], buildDir = join(root, "build")): string {
+  const context = join(buildDir, name);
   const functionDir = join(context, "function");
   rmSync(context, { recursive: true, force: true });
   // faas-cli makes build/<name>/ and its function/ 0700; what it copies into them keeps its
   // source's modes (as cpSync does). COPY keeps those modes, so the image must not depend on
   // them. (It would make a new build/ 0700 too; ours stays traversable, as the played stages
   // beside the contexts are run as the image's user.)
-  mkdirSync(join(root, "build"), { recursive: true });
+  mkdirSync(buildDir, { recursive: true });
   mkdirSync(functionDir, { recursive: true, mode: 0o700 });
   chmodSync(context, 0o700);
   cpSync(join(root, "template", fn.lang), context, { recursive: true });
