@@ -99,6 +99,10 @@ describe.each(FUNCTIONS)("%s, built by podman from faas-cli's context", (name) =
     expect([lstatSync(context).mode & 0o777, lstatSync(join(context, "function")).mode & 0o777]).toEqual([0o700, 0o700]);
   });
 
+  test(`a plain build (no --platform) is for the builder's own platform, ${HOST}`, async () => {
+    expect(await platformOf(build(name, HOST).image)).toBe(HOST);
+  });
+
   test("its configuration: user node, /home/app, fwatchdog, the Dockerfile's ENV and HEALTHCHECK", async () => {
     const { User, Config, Healthcheck } = await inspect(build(name, HOST).image);
     expect(User).toBe("node");
