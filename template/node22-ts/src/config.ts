@@ -34,7 +34,7 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 // Room for a refused body several times a large limit, read off in well under a second here.
 const DEFAULT_DISCARD_SIZE = "64mb";
 const DEFAULT_HEADROOM = "32mb";
-// validador's measured peak: 3.4 times the body for JSON, 3.1 for text (npm run bench).
+// Above validador's measured peak per body byte (README: Configuration).
 const DEFAULT_BODY_EXPANSION = 3.5;
 
 export function readConfig(env: Env): Config {
