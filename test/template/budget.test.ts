@@ -1,6 +1,6 @@
 // The memory budget's arithmetic and its settings, as plain functions.
 import { describe, expect, test } from "vitest";
-import { memoryBudget, type MemoryFacts } from "../../template/node22-ts/src/budget.js";
+import { describeBudget, memoryBudget, type MemoryFacts } from "../../template/node22-ts/src/budget.js";
 import { readConfig } from "../../template/node22-ts/src/config.js";
 
 const MB = 1024 * 1024;
@@ -69,5 +69,14 @@ describe("its settings and the discard bound, from the environment", () => {
     ["MAX_DISCARD_SIZE", "-1", /MAX_DISCARD_SIZE must be a size/],
   ])("%s=%s is refused at start-up, naming it", (name, value, message) => {
     expect(() => readConfig({ [name]: value })).toThrow(message);
+  });
+});
+
+describe("the start-up line", () => {
+  test("says what the budget came from, and warns when a body at MAX_BODY_SIZE could never fit", () => {
+    const budget = memoryBudget(settings, facts(192 * MB)); // 104 MB, bodies up to 29.7 MB
+    expect(describeBudget(budget, facts(192 * MB), 32 * MB, 16 * MB)).toBe("memory for request bodies: 104.0 MB (limit 192.0 MB - idle 56.0 MB - headroom 32.0 MB), 3.5x per body byte");
+    expect(describeBudget(budget, facts(192 * MB), 32 * MB, 32 * MB)).toMatch(/; warning: bodies over 29\.7 MB can never be read, though MAX_BODY_SIZE allows 32\.0 MB$/);
+    expect(describeBudget(memoryBudget(settings, facts(undefined)), facts(undefined), 32 * MB, MB)).toMatch(/^no memory limit/);
   });
 });

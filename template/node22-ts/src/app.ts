@@ -45,7 +45,8 @@ export function createApp(handler: Handler, options: AppOptions): express.Expres
     if (options.draining()) res.set("Connection", "close");
     res.on("close", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const status = res.writableFinished ? String(res.statusCode) : "aborted";
+      // A refusal's answer is whole once written, even if the client leaves before its body ends.
+      const status = res.writableFinished || isRefused(req) ? String(res.statusCode) : "aborted";
       console.log(`${req.method} ${req.path} ${status} ${ms.toFixed(1)}ms`);
     });
     next();

@@ -88,8 +88,10 @@ export function memoryBudget(settings: BudgetSettings, facts: MemoryFacts): Memo
 /** Bytes as megabytes, for messages. */
 export const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/** The start-up log line: what the budget came from. */
-export function describeBudget(budget: MemoryBudget, facts: MemoryFacts, headroom: number): string {
+/** The start-up log line: what the budget came from, and whether a body at the limit fits it. */
+export function describeBudget(budget: MemoryBudget, facts: MemoryFacts, headroom: number, bodyLimit: number): string {
   if (budget.limit === null) return "no memory limit: request bodies are not counted against one (MEMORY_LIMIT sets it)";
-  return `memory for request bodies: ${megabytes(budget.total)} (limit ${megabytes(budget.limit)} - idle ${megabytes(facts.rss)} - headroom ${megabytes(headroom)}), ${budget.bodyExpansion}x per body byte`;
+  const line = `memory for request bodies: ${megabytes(budget.total)} (limit ${megabytes(budget.limit)} - idle ${megabytes(facts.rss)} - headroom ${megabytes(headroom)}), ${budget.bodyExpansion}x per body byte`;
+  const largest = budget.total / budget.bodyExpansion;
+  return largest < bodyLimit ? `${line}; warning: bodies over ${megabytes(largest)} can never be read, though MAX_BODY_SIZE allows ${megabytes(bodyLimit)}` : line;
 }

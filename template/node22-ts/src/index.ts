@@ -15,7 +15,7 @@ try {
   const memory = currentMemory();
   const budget = memoryBudget(config, memory);
   const app = createApp(handler, { ...config, draining: life.draining, budget });
-  console.log(`node22-ts: ${describeBudget(budget, memory, config.memoryHeadroom)}`);
+  console.log(`node22-ts: ${describeBudget(budget, memory, config.memoryHeadroom, config.bodyLimit)}`);
   const port = await life.listen(app);
   console.log(`node22-ts: listening on ${config.host}:${port}`);
 } catch (error) {
