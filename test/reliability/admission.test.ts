@@ -4,6 +4,7 @@
 // does not have. The budget's arithmetic is the same; what differs is that nothing here would
 // kill the process past it. The container test (the real image under --memory) proves that.
 import { connect, type Socket } from "node:net";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { packetText, render } from "../../ocr/index.js";
 import type { RunningFunction } from "../../tools/run.js";
@@ -102,6 +103,16 @@ describe("request bodies are admitted within the memory budget", () => {
     const { answer } = await uploadThenRead(validador.port, { size, chunked: true, headers: { Accept: "text/plain" } });
     expect(answer).toMatch(/^HTTP\/1\.1 413 [\s\S]*\r\nContent-Type: text\/plain; charset=utf-8\r\n/i);
     expect(bodyOf(answer)).toMatch(/^a body of \d+\.\d MB so far needs at least .*; MEMORY_LIMIT, MEMORY_HEADROOM\)\n$/);
+  });
+
+  test("an encoded body is counted at MAX_BODY_SIZE, the most it may inflate to, and says so", async () => {
+    const body = gzipSync(paqueteOf(2000));
+    const answer = await send(validador.url, { method: "POST", body, headers: { "content-type": "text/plain", "content-encoding": "gzip" } });
+    // Here 16 MB at 3.5x is more than the whole budget: such a body could never be read.
+    expect(answer.status).toBe(413);
+    expect((JSON.parse(answer.body) as { error: string }).error).toMatch(
+      /^an encoded body \(Content-Encoding\), counted at the 16\.0 MB it may inflate to \(MAX_BODY_SIZE\), needs about 56\.0 MB of memory while it is read and handled, more than this function has/,
+    );
   });
 
   test("after all this, nothing is held: a large body fits again, and no error was logged", async () => {

@@ -19,11 +19,21 @@ const RETRY_AFTER_S = 1;
 
 export const tooLarge = (limitText: string): Refusal => ({ status: 413, message: `request body is larger than the ${limitText} limit (MAX_BODY_SIZE)` });
 
-/** `size` is the body's whole size, or (`sofar`) what has arrived of a body of unknown length. */
-function noRoom(outcome: "busy" | "too large", size: number, budget: MemoryBudget, sofar = false): Refusal {
-  const need = sofar
-    ? `a body of ${megabytes(size)} so far needs at least ${megabytes(size * budget.bodyExpansion)} of memory while it is read and handled`
-    : `a body of ${megabytes(size)} needs about ${megabytes(size * budget.bodyExpansion)} of memory while it is read and handled`;
+/**
+ * How the size a body is counted at was known: declared (Content-Length), so far (what has
+ * arrived of a chunked body), or encoded (counted at MAX_BODY_SIZE, the most it may inflate to).
+ */
+type Counted = "declared" | "so far" | "encoded";
+
+function noRoom(outcome: "busy" | "too large", size: number, budget: MemoryBudget, counted: Counted): Refusal {
+  const memory = megabytes(size * budget.bodyExpansion);
+  const body =
+    counted === "declared"
+      ? `a body of ${megabytes(size)} needs about ${memory}`
+      : counted === "so far"
+        ? `a body of ${megabytes(size)} so far needs at least ${memory}`
+        : `an encoded body (Content-Encoding), counted at the ${megabytes(size)} it may inflate to (MAX_BODY_SIZE), needs about ${memory}`;
+  const need = `${body} of memory while it is read and handled`;
   if (outcome === "too large") {
     return { status: 413, message: `${need}, more than this function has for request bodies (${megabytes(budget.total)}; MEMORY_LIMIT, MEMORY_HEADROOM)` };
   }
@@ -60,9 +70,10 @@ export function gate(options: GateOptions) {
       // Node has checked that it is a number, and delivers no more than it says.
       const size = Number(declared);
       if (size > limit) return refuseWith(tooLarge(options.bodyLimitText));
-      const cost = encoded && size > 0 ? limit : size;
+      const counted: Counted = encoded && size > 0 ? "encoded" : "declared";
+      const cost = counted === "encoded" ? limit : size;
       const outcome = reservation.grow(cost);
-      if (outcome !== "admitted") return refuseWith(noRoom(outcome, cost, budget));
+      if (outcome !== "admitted") return refuseWith(noRoom(outcome, cost, budget, counted));
       next();
       return;
     }
@@ -72,7 +83,7 @@ export function gate(options: GateOptions) {
     }
     if (encoded) {
       const outcome = reservation.grow(limit);
-      if (outcome !== "admitted") return refuseWith(noRoom(outcome, limit, budget));
+      if (outcome !== "admitted") return refuseWith(noRoom(outcome, limit, budget, "encoded"));
     }
     next();
     // By now the body parser (next in line) has attached its reader: next() runs it
@@ -90,7 +101,7 @@ export function gate(options: GateOptions) {
       if (received > limit) refusal = tooLarge(options.bodyLimitText);
       else if (!encoded) {
         const outcome = reservation.grow(chunk.length);
-        if (outcome !== "admitted") refusal = noRoom(outcome, received, budget, true);
+        if (outcome !== "admitted") refusal = noRoom(outcome, received, budget, "so far");
       }
       if (refusal === undefined) return;
       req.off("data", count);
