@@ -3,6 +3,7 @@
 import { fileURLToPath } from "node:url";
 import { readConfig } from "./config.js";
 import { createApp } from "./app.js";
+import { currentMemory, describeBudget, memoryBudget } from "./budget.js";
 import { lifecycle } from "./lifecycle.js";
 import { loadHandler } from "./load.js";
 
@@ -10,7 +11,11 @@ try {
   const config = readConfig(process.env);
   const handler = await loadHandler(fileURLToPath(new URL("../function/handler.js", import.meta.url)));
   const life = lifecycle(config);
-  const app = createApp(handler, { ...config, draining: life.draining });
+  // Measured now, with the handler loaded and nothing in flight: the idle use.
+  const memory = currentMemory();
+  const budget = memoryBudget(config, memory);
+  const app = createApp(handler, { ...config, draining: life.draining, budget });
+  console.log(`node22-ts: ${describeBudget(budget, memory, config.memoryHeadroom, config.bodyLimit)}`);
   const port = await life.listen(app);
   console.log(`node22-ts: listening on ${config.host}:${port}`);
 } catch (error) {
