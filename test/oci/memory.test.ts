@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readStack } from "../../tools/stack.js";
 import { HOST, ociBuild, removeContainers, startContainer, untilListening, type Container } from "./containers.js";
-import { podmanOk, ROOT } from "./podman.js";
+import { podman, podmanOk, ROOT } from "./podman.js";
 
 const CONCURRENT = 16;
 const ENTRIES = 100_000;
@@ -21,6 +21,15 @@ interface State {
 async function state(container: Container): Promise<State> {
   const [status, pid, oom, restarts] = (await podmanOk(["inspect", container.id, "--format", "{{.State.Status}} {{.State.Pid}} {{.State.OOMKilled}} {{.RestartCount}}"])).trim().split(" ");
   return { status: status!, pid: Number(pid), oomKilled: oom === "true", restarts: Number(restarts) };
+}
+
+/** The container's memory now and at its peak so far, as its cgroup counts it (v1 or v2), for the log. */
+async function cgroupMemory(container: Container): Promise<string> {
+  const read = async (v1: string, v2: string) => {
+    const { code, stdout } = await podman(["exec", container.id, "sh", "-c", `cat /sys/fs/cgroup/memory/${v1} 2>/dev/null || cat /sys/fs/cgroup/${v2}`]);
+    return code === 0 ? `${(Number(stdout.trim()) / 1024 / 1024).toFixed(0)} MB` : "?";
+  };
+  return `${await read("memory.usage_in_bytes", "memory.current")} (peak ${await read("memory.max_usage_in_bytes", "memory.peak")})`;
 }
 
 describe(`validador under --memory ${memory} (stack.yml's limits.memory), ${CONCURRENT} concurrent ${ENTRIES}-entry paquetes`, () => {
@@ -55,7 +64,7 @@ describe(`validador under --memory ${memory} (stack.yml's limits.memory), ${CONC
     );
     const ok = answers.filter((a) => a.status === 200);
     const refused = answers.filter((a) => a.status === 503);
-    console.log(`${form} (${(body.length / 1e6).toFixed(1)} MB) x ${CONCURRENT}: ${ok.length} x 200, ${refused.length} x 503; validador ${JSON.stringify(await state(validador))}`);
+    console.log(`${form} (${(body.length / 1e6).toFixed(1)} MB) x ${CONCURRENT}: ${ok.length} x 200, ${refused.length} x 503; container memory ${await cgroupMemory(validador)}; ${JSON.stringify(await state(validador))}`);
     expect(ok.length + refused.length).toBe(CONCURRENT);
     expect(ok.length).toBeGreaterThan(0);
     for (const answer of ok) expect(answer.text.split("\n").filter(Boolean)).toHaveLength(ENTRIES);
