@@ -14,7 +14,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
   fi
   echo "oci setup: installing ${missing[*]}"
-  apt-get update -qq
+  # A mirror caught mid-sync fails one index now and then; the install says whether it mattered.
+  apt-get update -qq || echo "oci setup: apt-get update had errors; installing from the indexes it has" >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
