@@ -2,14 +2,15 @@
 // serve it, and tell the watchdog when it can send traffic.
 import { fileURLToPath } from "node:url";
 import { readConfig } from "./config.js";
-import { createApp } from "./app.js";
 import { lifecycle } from "./lifecycle.js";
-import { loadHandler } from "./load.js";
 
 try {
   const config = readConfig(process.env);
-  const handler = await loadHandler(fileURLToPath(new URL("../function/handler.js", import.meta.url)));
+  // First, before Express and the handler load (they take most of the start-up time): a lock
+  // file left by a killed process would have the watchdog report ready all that while.
   const life = lifecycle(config);
+  const [{ createApp }, { loadHandler }] = await Promise.all([import("./app.js"), import("./load.js")]);
+  const handler = await loadHandler(fileURLToPath(new URL("../function/handler.js", import.meta.url)));
   const app = createApp(handler, { ...config, draining: life.draining });
   const port = await life.listen(app);
   console.log(`node22-ts: listening on ${config.host}:${port}`);
