@@ -50,8 +50,8 @@ export interface FunctionStatus {
   readonly namespace: string;
   readonly envProcess: string;
   readonly envVars: Readonly<Record<string, string>>;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly annotations: Readonly<Record<string, string>>;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
   readonly limits?: { readonly memory: string };
   readonly requests?: { readonly memory: string };
   readonly readOnlyRootFilesystem: boolean;
@@ -107,8 +107,9 @@ export function createGateway(functions: ReadonlyMap<string, Upstream>, options:
       namespace: NAMESPACE,
       envProcess: fn.upstream.envProcess ?? "",
       envVars: strings(stack?.environment),
-      labels: strings(stack?.labels),
-      annotations: strings(stack?.annotations),
+      // Left out when empty, as Go's omitempty does: faas-cli describe prints a heading for each.
+      ...(stack?.labels ? { labels: strings(stack.labels) } : {}),
+      ...(stack?.annotations ? { annotations: strings(stack.annotations) } : {}),
       ...(stack?.limits?.memory ? { limits: { memory: stack.limits.memory } } : {}),
       ...(stack?.requests?.memory ? { requests: { memory: stack.requests.memory } } : {}),
       readOnlyRootFilesystem: stack?.readonly_root_filesystem === true,
