@@ -173,12 +173,16 @@ export function createGateway(functions: ReadonlyMap<string, Upstream>, options:
         return void req.resume().on("end", () => text(res, 400, `X-Callback-Url must be an http:// or https:// URL, got ${quote(String(header))}`));
       }
     }
-    // The body is held until the call runs; past what the whole queue may hold it is read and dropped.
+    // The body is held until the call runs. One the queue cannot take (it is full of calls, or the
+    // body is larger than the queue holds) is read and dropped, never held, then refused.
+    const declared = Number(req.headers["content-length"] ?? 0);
+    let keep = queue.state().jobs < limits.maxJobs && declared <= limits.maxBytes;
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= limits.maxBytes) chunks.push(chunk);
+      keep &&= size <= limits.maxBytes;
+      if (keep) chunks.push(chunk);
       else chunks.length = 0;
     });
     req.on("error", () => res.destroy());
@@ -188,8 +192,8 @@ export function createGateway(functions: ReadonlyMap<string, Upstream>, options:
       }
       const callId = randomUUID();
       const headers: OutgoingHttpHeaders = { ...passOn(req.headers), "x-call-id": callId, "content-length": size };
-      const call: AsyncCall = { fn, callId, method: req.method ?? "POST", path, headers, body: Buffer.concat(chunks, size), callback };
-      if (!queue.offer(size, () => runAsync(call))) {
+      const accepted = keep && queue.offer(size, () => runAsync({ fn, callId, method: req.method ?? "POST", path, headers, body: Buffer.concat(chunks, size), callback }));
+      if (!accepted) {
         const held = queue.state();
         res.setHeader("Retry-After", "1");
         return text(res, 429, `the async queue is full (${held.jobs} calls and ${held.bytes} bytes held; at most ${limits.maxJobs} calls and ${limits.maxBytes} bytes): try again later`);

@@ -20,8 +20,6 @@ export interface WorkQueue {
   /** Queues a job holding `bytes`; false, with nothing queued, when it would pass a limit. */
   readonly offer: (bytes: number, job: () => Promise<void>) => boolean;
   readonly state: () => QueueState;
-  /** Resolves once no job is waiting or running. */
-  readonly idle: () => Promise<void>;
 }
 
 /** `onError` hears of a job that rejects; the queue goes on with the next. */
@@ -30,7 +28,6 @@ export function createQueue(limits: QueueLimits, onError: (error: unknown) => vo
   let running = 0;
   let jobs = 0;
   let bytes = 0;
-  let idleWaiters: (() => void)[] = [];
 
   function next(): void {
     while (running < limits.concurrency && waiting.length > 0) {
@@ -43,10 +40,6 @@ export function createQueue(limits: QueueLimits, onError: (error: unknown) => vo
           jobs--;
           bytes -= held;
           next();
-          if (jobs === 0) {
-            for (const resolve of idleWaiters) resolve();
-            idleWaiters = [];
-          }
         });
     }
   }
@@ -61,6 +54,5 @@ export function createQueue(limits: QueueLimits, onError: (error: unknown) => vo
       return true;
     },
     state: () => ({ jobs, bytes }),
-    idle: () => (jobs === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
   };
 }
