@@ -36,6 +36,8 @@ const gateway = createGateway(
         stack: fn,
         get envProcess() { return envProcess.get(name) ?? ""; },
         get port() { return running.get(name)?.port ?? 0; },
+        // The image sets suppress_lock=true: the function writes the lock once it listens, and
+        // the watchdog's /_/health checks for that file.
         alive: () => existsSync(running.get(name)?.lockFile ?? ""),
         get startedAt() { return startedAt.get(name); },
       },
