@@ -9,7 +9,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     // Function folders' own tests run with node --test inside their image builds.
-    exclude: ["test/fixtures/**", "**/node_modules/**"],
+    // test/oci needs root and podman: npm run test:oci (vitest.oci.config.ts).
+    exclude: ["test/fixtures/**", "test/oci/**", "**/node_modules/**"],
     globalSetup: ["test/support/images.ts"],
     testTimeout: 20_000,
     hookTimeout: 180_000,

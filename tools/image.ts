@@ -5,7 +5,7 @@
 // The last stage's working directory and environment are what the image would run.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, posix, relative, resolve, sep } from "node:path";
 import type { StackFunction } from "./stack.js";
 
@@ -57,12 +57,21 @@ export function parseEnv(args: string): Record<string, string> {
   return env;
 }
 
-/** Lays out build/<name>/ as `faas-cli build --shrinkwrap` does; returns its path. */
-export function layoutContext(root: string, name: string, fn: StackFunction, copy: readonly string[] = []): string {
-  const context = join(root, "build", name);
+/**
+ * Lays out build/<name>/ as `faas-cli build --shrinkwrap` does (or <buildDir>/<name>/, to keep
+ * a real OCI build's contexts apart from the played ones); returns its path.
+ */
+export function layoutContext(root: string, name: string, fn: StackFunction, copy: readonly string[] = [], buildDir = join(root, "build")): string {
+  const context = join(buildDir, name);
   const functionDir = join(context, "function");
   rmSync(context, { recursive: true, force: true });
-  mkdirSync(functionDir, { recursive: true });
+  // faas-cli makes build/<name>/ and its function/ 0700; what it copies into them keeps its
+  // source's modes (as cpSync does). COPY keeps those modes, so the image must not depend on
+  // them. (It would make a new build/ 0700 too; ours stays traversable, as the played stages
+  // beside the contexts are run as the image's user.)
+  mkdirSync(buildDir, { recursive: true });
+  mkdirSync(functionDir, { recursive: true, mode: 0o700 });
+  chmodSync(context, 0o700);
   cpSync(join(root, "template", fn.lang), context, { recursive: true });
   // The handler is laid over the template's function/ scaffold; its build/ and template/ are skipped.
   const handlerDir = resolve(root, fn.handler);
@@ -112,6 +121,20 @@ function run(command: string, cwd: string, env: Record<string, string>): Promise
   });
 }
 
+/**
+ * COPY gives every folder it copies its source's mode, also one an earlier step made (cpSync
+ * leaves an existing folder as it was): `COPY function/package*.json ./function/` makes
+ * function/ 0755, and `COPY . .` then makes it the context's 0700.
+ */
+function copyFolderModes(source: string, to: string, filter: (path: string) => boolean): void {
+  for (const entry of readdirSync(source, { withFileTypes: true })) {
+    const from = join(source, entry.name);
+    if (!entry.isDirectory() || !filter(from)) continue;
+    chmodSync(join(to, entry.name), statSync(from).mode & 0o7777);
+    copyFolderModes(from, join(to, entry.name), filter);
+  }
+}
+
 /** Plays the context's Dockerfile into build/<name>.stages/<stage>/ folders. */
 export async function buildImage(context: string, log: (line: string) => void = () => {}): Promise<Image> {
   const stages = parseDockerfile(readFileSync(join(context, "Dockerfile"), "utf8"));
@@ -153,6 +176,7 @@ export async function buildImage(context: string, log: (line: string) => void = 
           const to = isDir || !intoDir ? target : join(target, basename(source));
           const filter = (path: string) => fromStage !== undefined || !ignored(relative(context, path));
           cpSync(source, to, { recursive: true, verbatimSymlinks: true, filter });
+          if (isDir) copyFolderModes(source, to, filter);
         }
       }
     }
@@ -170,14 +194,17 @@ function inputsDigest(paths: readonly string[]): string {
     const files = statSync(path).isDirectory()
       ? readdirSync(path, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort()
       : [path];
-    for (const file of files) hash.update(file).update("\0").update(readFileSync(file)).update("\0");
+    // Modes too: they reach the image (COPY keeps them).
+    for (const file of files) hash.update(`${file}\0${statSync(file).mode}\0`).update(readFileSync(file)).update("\0");
   }
   return hash.digest("hex");
 }
 
 /** Lays out and builds a function unless its last build came from the same files. */
 export async function ensureImage(root: string, name: string, fn: StackFunction, copy: readonly string[] = [], log?: (line: string) => void): Promise<Image> {
-  const digest = inputsDigest([join(root, "template", fn.lang), resolve(root, fn.handler), ...copy.map((path) => resolve(root, path))]);
+  // This file too: how the context is laid out and the stages played is part of the build.
+  const player = join(root, "tools", "image.ts");
+  const digest = inputsDigest([player, join(root, "template", fn.lang), resolve(root, fn.handler), ...copy.map((path) => resolve(root, path))]);
   const stamp = join(root, "build", `${name}.stages`, "inputs.json");
   if (existsSync(stamp)) {
     const built = JSON.parse(readFileSync(stamp, "utf8")) as { digest: string; image: Image };

@@ -1,11 +1,13 @@
 // Starts a built function the way the watchdog does: its fprocess, in the image's working
-// directory, with the image's environment. Each run gets its own temp dir (TMPDIR), so the
-// lock file it writes once listening is its own.
+// directory, with the image's environment, and, when the caller is root, as the image's
+// unprivileged user, so that a file the image's user could not read fails here as it would in
+// the container. Each run gets its own temp dir (TMPDIR), so the lock file it writes once
+// listening is its own.
 import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { chownSync, cpSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import type { Image } from "./image.js";
 
@@ -34,15 +36,42 @@ export interface StartOptions {
   readonly onOutput?: (text: string) => void;
 }
 
+/** USER node in the Dockerfile: uid and gid 1000 in the official node images. */
+export const IMAGE_USER = { uid: 1000, gid: 1000 } as const;
+const asImageUser = process.getuid?.() === 0;
+
+const placed = new Map<string, string>();
+
+/**
+ * Where the image's working directory can be run from by the image's user. In the container
+ * its parents (/, /home) are open to everyone; on this machine the checkout's may not be, and
+ * then a copy of it, modes kept, goes where they are (once per run of the tools).
+ */
+function runnableDir(dir: string): string {
+  if (!asImageUser) return dir;
+  const open = (path: string): boolean => path === dirname(path) || ((statSync(path).mode & 0o001) !== 0 && open(dirname(path)));
+  if (open(dirname(dir))) return dir;
+  let copy = placed.get(dir);
+  if (!copy) {
+    copy = join(mkdtempSync(join(tmpdir(), "image-")), "app");
+    cpSync(dir, copy, { recursive: true, verbatimSymlinks: true });
+    placed.set(dir, copy);
+  }
+  return copy;
+}
+
 export function startFunction(image: Image, options: StartOptions = {}): Promise<RunningFunction> {
   const tmp = options.tmpDir ?? mkdtempSync(join(tmpdir(), "fn-"));
+  // The container's /tmp is the one place its user may write.
+  if (asImageUser) chownSync(tmp, IMAGE_USER.uid, IMAGE_USER.gid);
   const env: Record<string, string> = { PATH: process.env["PATH"] ?? "", ...image.env, TMPDIR: tmp, http_port: "0", ...options.env };
   const [command, ...args] = (env["fprocess"] ?? "").split(/\s+/);
   if (command !== "node") throw new Error(`fprocess must start with node, got "${env["fprocess"]}"`);
   const child: ChildProcessByStdio<null, Readable, Readable> = spawn(process.execPath, [...(options.nodeArgs ?? []), ...args], {
-    cwd: image.dir,
+    cwd: runnableDir(image.dir),
     env,
     stdio: ["ignore", "pipe", "pipe"],
+    ...(asImageUser ? IMAGE_USER : {}),
   });
   let output = "";
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

@@ -10,10 +10,12 @@ import { readRequest } from "../../generador/handler.js";
 import type { RunningFunction } from "../../tools/run.js";
 import { stackEnv, startDeployed, type FunctionName } from "../support/functions.js";
 import { send } from "../support/http.js";
+import { bodyOf, uploadThenRead } from "../support/proxy-client.js";
 
 const running: Partial<Record<FunctionName, RunningFunction>> = {};
 const fn = (name: FunctionName) => running[name]!;
-const limitOf = (name: FunctionName) => parseBytes("MAX_BODY_SIZE", stackEnv(name)["MAX_BODY_SIZE"] ?? "1mb");
+const limitOf = (name: FunctionName): number => parseBytes("MAX_BODY_SIZE", stackEnv(name)["MAX_BODY_SIZE"] ?? "1mb");
+const limitError = (name: FunctionName): string => JSON.stringify({ error: `request body is larger than the ${stackEnv(name)["MAX_BODY_SIZE"]} limit (MAX_BODY_SIZE)` });
 
 beforeAll(async () => {
   [running.validador, running.generador] = await Promise.all([startDeployed("validador"), startDeployed("generador")]);
@@ -28,13 +30,11 @@ interface RawExchange {
   readonly answer: string;
   /** Bytes of body the client had written when the answer arrived. */
   readonly sent: number;
-  /** Whether the server closed the connection after answering. */
-  readonly closed: boolean;
 }
 
 /**
  * Sends a request head, then body chunks one at a time (each flushed before the next) until an
- * answer arrives or `total` bytes are sent; then waits up to 5 s for the server to close.
+ * answer arrives or `total` bytes are sent.
  */
 async function exchange(port: number, head: string, total: number, chunkSize = 64 * 1024): Promise<RawExchange> {
   const socket: Socket = connect(port, "127.0.0.1");
@@ -59,9 +59,19 @@ async function exchange(port: number, head: string, total: number, chunkSize = 6
     await new Promise<void>((resolve) => socket.write(chunk, () => resolve()));
     sent += chunkSize;
   }
-  await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  // The answer may come in pieces: wait (up to 5 s) for all of it.
+  const deadline = performance.now() + 5000;
+  while (!closed && !isComplete(answer) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
   socket.destroy();
-  return { answer, sent, closed };
+  await ended;
+  return { answer, sent };
+}
+
+/** Whether a raw answer holds its whole head and as many body bytes as it declares. */
+function isComplete(answer: string): boolean {
+  const end = answer.indexOf("\r\n\r\n");
+  const length = /\r\ncontent-length: (\d+)\r\n/i.exec(answer)?.[1];
+  return end >= 0 && length !== undefined && answer.length - end - 4 >= Number(length);
 }
 
 const head = (method: string, headers: Record<string, string | number>) =>
@@ -71,19 +81,17 @@ describe("a body over MAX_BODY_SIZE", () => {
   test.each(["validador", "generador"] as const)("%s: a declared Content-Length over the limit is answered 413 at once, before the body is sent", async (name) => {
     const limit = limitOf(name);
     // Only a first 64 KB chunk is written: the answer must not wait for the rest.
-    const { answer, closed } = await exchange(fn(name).port, head("POST", { "Content-Type": "text/plain", "Content-Length": 4 * limit + 1 }), 64 * 1024);
+    const { answer } = await exchange(fn(name).port, head("POST", { "Content-Type": "text/plain", "Content-Length": 4 * limit + 1 }), 64 * 1024);
     expect(answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
     expect(answer).toMatch(/\r\nConnection: close\r\n/i);
     expect(answer).toMatch(/\r\nX-Content-Type-Options: nosniff\r\n/i);
-    expect(answer.split("\r\n\r\n")[1]).toBe(JSON.stringify({ error: `request body is larger than the ${stackEnv(name)["MAX_BODY_SIZE"]} limit (MAX_BODY_SIZE)` }));
-    expect(closed, "the server closes the connection instead of reading the rest").toBe(true);
+    expect(answer.split("\r\n\r\n")[1]).toBe(limitError(name));
   });
 
   test("validador: a chunked body (no Content-Length) is answered 413 as soon as it passes the limit", async () => {
     const limit = limitOf("validador");
-    const { answer, sent, closed } = await exchange(fn("validador").port, head("POST", { "Content-Type": "text/plain", "Transfer-Encoding": "chunked" }), 4 * limit);
+    const { answer, sent } = await exchange(fn("validador").port, head("POST", { "Content-Type": "text/plain", "Transfer-Encoding": "chunked" }), 4 * limit);
     expect(answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
-    expect(closed).toBe(true);
     // The limit, and what socket buffers let through while the answer was on its way; not 4x.
     expect(sent).toBeGreaterThan(limit);
     expect(sent).toBeLessThan(2 * limit);
@@ -93,6 +101,70 @@ describe("a body over MAX_BODY_SIZE", () => {
     const limit = limitOf("generador");
     const answer = await send(fn("generador").url, { method: "POST", path: "/", body: "x".repeat(limit) });
     expect(answer.status).toBe(405); // read, then refused by generador for its method: not a 413
+  });
+});
+
+// The watchdog's proxy writes the whole request before it reads the answer. An over-limit body
+// must still get its 413: the function answers early, then reads off the rest before closing.
+describe("a body over MAX_BODY_SIZE, sent whole by a client that reads only afterwards", () => {
+  const TRIES = 20;
+  const cases = [
+    ["validador", 20 * 1024 * 1024, false],
+    ["validador", 20 * 1024 * 1024, true],
+    ["generador", 4 * 1024 * 1024, false],
+    ["generador", 4 * 1024 * 1024, true],
+  ] as const;
+  test.each(cases)(`%s: the limit + %i bytes (chunked: %s) gets the 413 JSON in ${TRIES} tries of ${TRIES}, never a reset`, async (name, over, chunked) => {
+    const size = limitOf(name) + over;
+    const outcomes: string[] = [];
+    for (let i = 0; i < TRIES; i++) {
+      const { answer, written, error } = await uploadThenRead(fn(name).port, { size, chunked });
+      const status = /^HTTP\/1\.1 (\d+)/.exec(answer)?.[1] ?? "no answer";
+      outcomes.push(`${status}${error ? ` ${error}` : ""}${written < size ? ` after ${written} bytes` : ""}${status === "413" && bodyOf(answer) !== limitError(name) ? " wrong body" : ""}`);
+    }
+    expect(outcomes).toEqual(Array.from({ length: TRIES }, () => "413"));
+  }, 120_000);
+});
+
+describe("what is read off after a refusal is bounded", () => {
+  let bounded: RunningFunction;
+  beforeAll(async () => {
+    // A low bound, so that a client sending far more is quick to show it.
+    bounded = await startDeployed("generador", { env: { MAX_DISCARD_SIZE: "1mb", read_timeout: "2s" } });
+  });
+  afterAll(() => bounded?.kill("SIGINT"));
+
+  test.each([false, true])("a client sending 64 MB (chunked: %s) is cut off soon after MAX_DISCARD_SIZE, with the 413 already sent", async (chunked) => {
+    const size = 64 * 1024 * 1024;
+    const { answer, written, error } = await uploadThenRead(bounded.port, { size, chunked });
+    // Closed by the server: the client cannot write it all. Socket buffers on both sides hold a
+    // few MB more than the server reads.
+    expect(error).toMatch(/^(EPIPE|ECONNRESET)$/);
+    expect(written).toBeLessThan(24 * 1024 * 1024);
+    // What the client receives once the server has reset the connection is up to its kernel.
+    expect(answer === "" || /^HTTP\/1\.1 413 /.test(answer)).toBe(true);
+  });
+
+  test("a client that stops sending is closed after read_timeout, with the 413 already sent", async () => {
+    const socket = connect(bounded.port, "127.0.0.1");
+    await once(socket, "connect");
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
+    socket.on("error", () => {});
+    socket.write(head("POST", { "Content-Type": "text/plain", "Content-Length": 10_000_000 }));
+    socket.write(Buffer.alloc(64 * 1024, "x"));
+    const started = performance.now();
+    await once(socket, "close");
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(bodyOf(answer)).toBe(limitError("generador"));
+    // read_timeout is 2 s here: closed by the bound, not by Node's own 300 s request timeout.
+    expect(performance.now() - started).toBeLessThan(15_000);
+  }, 30_000);
+
+  test("a body that ends within the bound is read off, and the connection closed cleanly", async () => {
+    const { answer, written, error } = await uploadThenRead(bounded.port, { size: 512 * 1024, chunked: false });
+    expect([error, written]).toEqual([undefined, 512 * 1024]);
+    expect(answer).toMatch(/^HTTP\/1\.1 413 [\s\S]*\r\nConnection: close\r\n/);
   });
 });
 

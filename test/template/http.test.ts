@@ -185,13 +185,25 @@ describe("errors", () => {
     expect([res.status, res.headers["content-type"]]).toEqual([413, "application/json; charset=utf-8"]);
   });
 
-  test("a declared Content-Length over the limit is answered 413 before any of the body is sent, and the connection closed", async () => {
+  test("a declared Content-Length over the limit is answered 413 before any of the body is sent; the body is read off, then the connection closed", async () => {
     const socket = connect(small.port, "127.0.0.1");
     socket.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 1000000\r\n\r\n");
     let answer = "";
+    let error: unknown;
     socket.on("data", (chunk: Buffer) => (answer += chunk));
-    await new Promise((resolve) => socket.on("close", resolve));
+    socket.on("error", (e) => (error = e));
+    const closed = new Promise((resolve) => socket.on("close", resolve));
+    await expect.poll(() => answer).toMatch(/\}$/);
     expect(answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n[\s\S]*Connection: close\r\n[\s\S]*\r\n\r\n\{"error":"request body is larger than the 1kb limit \(MAX_BODY_SIZE\)"\}$/);
+    // Only once the body has come is the connection closed: cleanly, with nothing unread.
+    socket.end(Buffer.alloc(1_000_000, "x"));
+    await closed;
+    expect(error).toBeUndefined();
+  });
+
+  test("a refused request's answer is text for a client that asks for text/plain", async () => {
+    const res = await raw(small.url, "/echo", Buffer.alloc(4096, 120), { "content-type": "text/plain", accept: "text/plain" });
+    expect([res.status, res.headers["content-type"], res.body]).toEqual([413, "text/plain; charset=utf-8", "request body is larger than the 1kb limit (MAX_BODY_SIZE)\n"]);
   });
 
   test("a body under the limit is accepted by the same server", async () => {

@@ -4,13 +4,17 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import { HttpError, type FunctionEvent, type Handler, type RequestBody } from "@node22-ts/api";
+import type { MemoryBudget } from "./budget.js";
 import type { Config } from "./config.js";
+import { gate, tooLarge } from "./gate.js";
 import { invoke } from "./invoke.js";
+import { isRefused } from "./refusal.js";
 import { sendError, sendOutcome } from "./reply.js";
 
-export interface AppOptions extends Pick<Config, "bodyLimit" | "bodyLimitText"> {
+export interface AppOptions extends Pick<Config, "bodyLimit" | "bodyLimitText" | "discard"> {
   /** True once SIGTERM arrived: answers then ask clients not to reuse the connection. */
   readonly draining: () => boolean;
+  readonly budget: MemoryBudget;
 }
 
 function mediaType(req: IncomingMessage): string {
@@ -41,14 +45,15 @@ export function createApp(handler: Handler, options: AppOptions): express.Expres
     if (options.draining()) res.set("Connection", "close");
     res.on("close", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const status = res.writableFinished ? String(res.statusCode) : "aborted";
+      // A refusal's answer is whole once written, even if the client leaves before its body ends.
+      const status = res.writableFinished || isRefused(req) ? String(res.statusCode) : "aborted";
       console.log(`${req.method} ${req.path} ${status} ${ms.toFixed(1)}ms`);
     });
     next();
   });
 
   const limit = options.bodyLimit;
-  app.use(refuseLargeBodies(limit, options.bodyLimitText));
+  app.use(gate(options));
   // JSON is read as text, and parsed only when the handler first reads event.body (jsonBody).
   app.use(express.text({ limit, type: (req) => isJson(req) || isText(req), defaultCharset: "utf-8", verify: checkUtf8 }));
   app.use(express.raw({ limit, type: isOther }));
@@ -73,6 +78,8 @@ export function createApp(handler: Handler, options: AppOptions): express.Expres
   });
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    // A refused request was answered already; its parser ends with an error of its own.
+    if (isRefused(req)) return;
     sendError(req, res, bodyError(error, options.bodyLimitText));
   });
   return app;
@@ -94,42 +101,6 @@ function whenClosed(res: Response, callbacks: readonly (() => void)[]): void {
   };
   if (res.closed) run();
   else res.once("close", run);
-}
-
-const tooLarge = (limitText: string) => ({ status: 413, message: `request body is larger than the ${limitText} limit (MAX_BODY_SIZE)` });
-
-/**
- * Answers 413 as soon as a body is known to be over the limit. The body parsers refuse it too,
- * but only answer once the client has sent the whole body (they read it off and discard it),
- * which for a body of unknown length may be never. Here a declared Content-Length over the
- * limit is refused before any of the body is read, and a body of unknown length (chunked) is
- * refused as soon as the bytes read pass the limit; the connection is then closed, so the rest
- * need not be sent.
- */
-function refuseLargeBodies(limit: number, limitText: string) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const refuse = () => {
-      res.set("Connection", "close");
-      sendError(req, res, tooLarge(limitText));
-    };
-    const declared = req.headers["content-length"];
-    if (declared !== undefined) {
-      // Node has checked that it is a number, and delivers no more than it says.
-      if (Number(declared) > limit) refuse();
-      else next();
-      return;
-    }
-    next();
-    // By now the body parser (next in line) has attached its reader: next() runs it
-    // synchronously. Count alongside it, and only then, so that this never starts the body
-    // flowing with nobody else reading it.
-    if (req.listenerCount("data") === 0) return;
-    let received = 0;
-    req.on("data", (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > limit && !res.headersSent) refuse();
-    });
-  };
 }
 
 /**

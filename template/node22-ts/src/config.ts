@@ -17,12 +17,25 @@ export interface Config {
   readonly closeGraceMs: number;
   /** Lock file to write once listening; null when the watchdog writes it itself. */
   readonly lockFile: string | null;
+  /** How much of a refused body is read off (MAX_DISCARD_SIZE) and for how long (read_timeout). */
+  readonly discard: { readonly bytes: number; readonly ms: number };
+  /** MEMORY_LIMIT: overrides the memory limit the OS reports (process.constrainedMemory()). */
+  readonly memoryLimit: number | null;
+  /** MEMORY_HEADROOM: memory kept free beyond the idle process's own. */
+  readonly memoryHeadroom: number;
+  /** BODY_MEMORY_FACTOR: memory a request body costs per byte of it, at its peak. */
+  readonly bodyExpansion: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 const DEFAULT_BODY_LIMIT = "1mb";
 const DEFAULT_TIMEOUT_MS = 10_000;
+// Room for a refused body several times a large limit, read off in well under a second here.
+const DEFAULT_DISCARD_SIZE = "64mb";
+const DEFAULT_HEADROOM = "32mb";
+// Above validador's measured peak per body byte (README: Configuration).
+const DEFAULT_BODY_EXPANSION = 3.5;
 
 export function readConfig(env: Env): Config {
   const bodyLimitText = env["MAX_BODY_SIZE"] || DEFAULT_BODY_LIMIT;
@@ -38,7 +51,20 @@ export function readConfig(env: Env): Config {
     drainMs: duration("drain_timeout", duration("healthcheck_interval", writeTimeout)),
     closeGraceMs: writeTimeout,
     lockFile: env["suppress_lock"] === "true" ? join(tmpdir(), ".lock") : null,
+    // The watchdog stops reading a request after read_timeout: reading it off longer is useless.
+    discard: { bytes: parseBytes("MAX_DISCARD_SIZE", env["MAX_DISCARD_SIZE"] || DEFAULT_DISCARD_SIZE), ms: duration("read_timeout", DEFAULT_TIMEOUT_MS) },
+    memoryLimit: env["MEMORY_LIMIT"] ? parseBytes("MEMORY_LIMIT", env["MEMORY_LIMIT"]) : null,
+    memoryHeadroom: parseBytes("MEMORY_HEADROOM", env["MEMORY_HEADROOM"] || DEFAULT_HEADROOM),
+    bodyExpansion: env["BODY_MEMORY_FACTOR"] ? parseFactor("BODY_MEMORY_FACTOR", env["BODY_MEMORY_FACTOR"]) : DEFAULT_BODY_EXPANSION,
   };
+}
+
+function parseFactor(name: string, text: string): number {
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || value < 1) {
+    throw new Error(`${name} must be a number of 1 or more, such as 3.5, got "${text}"`);
+  }
+  return value;
 }
 
 function parsePort(text: string): number {

@@ -2,6 +2,7 @@
 // serve it, and tell the watchdog when it can send traffic.
 import { fileURLToPath } from "node:url";
 import { readConfig } from "./config.js";
+import { currentMemory, describeBudget, memoryBudget } from "./budget.js";
 import { lifecycle } from "./lifecycle.js";
 
 try {
@@ -11,7 +12,11 @@ try {
   const life = lifecycle(config);
   const [{ createApp }, { loadHandler }] = await Promise.all([import("./app.js"), import("./load.js")]);
   const handler = await loadHandler(fileURLToPath(new URL("../function/handler.js", import.meta.url)));
-  const app = createApp(handler, { ...config, draining: life.draining });
+  // Measured now, with the handler loaded and nothing in flight: the idle use.
+  const memory = currentMemory();
+  const budget = memoryBudget(config, memory);
+  const app = createApp(handler, { ...config, draining: life.draining, budget });
+  console.log(`node22-ts: ${describeBudget(budget, memory, config.memoryHeadroom, config.bodyLimit)}`);
   const port = await life.listen(app);
   console.log(`node22-ts: listening on ${config.host}:${port}`);
 } catch (error) {

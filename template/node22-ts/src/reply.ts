@@ -55,12 +55,15 @@ export function sendError(req: Request, res: Response, error: unknown): void {
     res.destroy();
     return;
   }
-  res.status(status);
-  if (req.accepts(["application/json", "text/plain"]) === "text/plain") {
-    res.type("text/plain; charset=utf-8").send(`${message}\n`);
-  } else {
-    res.type("application/json; charset=utf-8").send(errorJson(message));
-  }
+  const answer = errorAnswer(req, message);
+  res.status(status).type(answer.type).send(answer.body);
+}
+
+/** An error message as the client asked for it: JSON, unless it prefers text/plain. */
+export function errorAnswer(req: Request, message: string): { readonly type: string; readonly body: string } {
+  return req.accepts(["application/json", "text/plain"]) === "text/plain"
+    ? { type: "text/plain; charset=utf-8", body: `${message}\n` }
+    : { type: "application/json; charset=utf-8", body: errorJson(message) };
 }
 
 /** {"error": message}, with <, > and & escaped as \u003c... like Express's "json escape". */

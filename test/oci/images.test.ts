@@ -1,0 +1,200 @@
+// The images podman built from faas-cli's context (test/oci/setup.ts), inspected and started
+// as a container runtime starts them. Stand-ins, and how they differ: the base images
+// (tools/oci/stand-ins.sh: Debian glibc, not Alpine musl); the watchdog, a placeholder, so each
+// container's entrypoint is its fprocess, listening on 0.0.0.0 for the published port where the
+// watchdog would reach it on 127.0.0.1.
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { parseDockerfile, parseEnv } from "../../tools/image.js";
+import { freePort } from "../../tools/run.js";
+import { readStack } from "../../tools/stack.js";
+import { podman, podmanOk, ROOT, run } from "./podman.js";
+import { FUNCTIONS, type OciBuild, type Platform } from "./setup.js";
+
+const builds = inject("ociBuilds");
+const HOST = inject("hostPlatform");
+const build = (name: string, platform: Platform): OciBuild => builds.find((b) => b.name === name && b.platform === platform)!;
+const shipEnv: Record<string, string> = Object.assign(
+  {},
+  ...parseDockerfile(readFileSync(join(ROOT, "template/node22-ts/Dockerfile"), "utf8"))
+    .find((stage) => stage.name === "ship")!
+    .instructions.filter((i) => i.keyword === "ENV")
+    .map((i) => parseEnv(i.args)),
+);
+const stack = readStack(join(ROOT, "stack.yml"));
+
+interface ImageConfig {
+  Architecture: string;
+  User: string;
+  Config: { WorkingDir: string; Cmd: string[]; Env: string[] };
+  Healthcheck?: { Test: string[]; Interval: number };
+}
+const inspect = async (image: string): Promise<ImageConfig> => (JSON.parse(await podmanOk(["image", "inspect", image])) as ImageConfig[])[0]!;
+/** The platform in the image's own config (podman's inspect leaves the variant out; buildah's has it). */
+async function platformOf(image: string): Promise<string> {
+  const { Docker } = JSON.parse(await run("buildah", ["inspect", "--type", "image", image])) as { Docker: { os: string; architecture: string; variant?: string } };
+  return [Docker.os, Docker.architecture, Docker.variant].filter(Boolean).join("/");
+}
+
+/** Paths of every file and folder under dir, relative to it, with mode and owner. */
+function tree(dir: string): Map<string, { mode: number; uid: number; dir: boolean; link: boolean }> {
+  const entries = new Map<string, { mode: number; uid: number; dir: boolean; link: boolean }>();
+  for (const path of readdirSync(dir, { recursive: true }).map(String)) {
+    const stat = lstatSync(join(dir, path));
+    entries.set(path, { mode: stat.mode & 0o7777, uid: stat.uid, dir: stat.isDirectory(), link: stat.isSymbolicLink() });
+  }
+  return entries;
+}
+
+async function withMounted<T>(image: string, read: (root: string) => T): Promise<T> {
+  const root = (await podmanOk(["image", "mount", image])).trim();
+  try {
+    return read(root);
+  } finally {
+    await podman(["image", "unmount", image]);
+  }
+}
+
+interface Container {
+  readonly id: string;
+  readonly url: string;
+}
+
+/** Starts an image as the runtime would, read-only with a tmpfs /tmp, running its fprocess. */
+async function start(image: string, name: string, extraEnv: Record<string, string> = {}): Promise<Container> {
+  const port = await freePort();
+  const env = { ...stack.functions[name]!.environment, http_host: "0.0.0.0", ...extraEnv };
+  const entrypoint = JSON.stringify(shipEnv["fprocess"]!.split(" "));
+  const id = (
+    await podmanOk(["run", "-d", "--read-only", "--tmpfs", "/tmp", "-p", `127.0.0.1:${port}:3000`, ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]), "--entrypoint", entrypoint, image])
+  ).trim();
+  return { id, url: `http://127.0.0.1:${port}` };
+}
+
+async function untilListening(container: Container, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const logs = await podman(["logs", container.id]);
+    if (/listening on/.test(logs.stdout + logs.stderr)) return;
+    const state = (await podmanOk(["inspect", container.id, "--format", "{{.State.Status}}"])).trim();
+    if (state !== "running" || Date.now() > deadline) throw new Error(`container ${state}, not listening:\n${logs.stdout}${logs.stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function roundTrip(generador: Container, validador: Container): Promise<void> {
+  const paquete = await fetch(`${generador.url}/?count=40&seed=7&key=1`);
+  expect(paquete.status).toBe(200);
+  const { Id, Contenido, Key } = (await paquete.json()) as { Id: string; Contenido: string[][]; Key: string[] };
+  const findings = await fetch(`${validador.url}/`, { method: "POST", body: JSON.stringify({ Id, Contenido }), headers: { "content-type": "application/json" } });
+  expect(findings.status).toBe(200);
+  expect(findings.headers.get("x-paquete-id")).toBe(Id);
+  expect((await findings.text()).trimEnd().split("\n")).toEqual(Key);
+}
+
+describe.each(FUNCTIONS)("%s, built by podman from faas-cli's context", (name) => {
+  test("the context has faas-cli's 0700 folders", () => {
+    const { context } = build(name, HOST);
+    expect([lstatSync(context).mode & 0o777, lstatSync(join(context, "function")).mode & 0o777]).toEqual([0o700, 0o700]);
+  });
+
+  test(`a plain build (no --platform) is for the builder's own platform, ${HOST}`, async () => {
+    expect(await platformOf(build(name, HOST).image)).toBe(HOST);
+  });
+
+  test("its configuration: user node, /home/app, fwatchdog, the Dockerfile's ENV and HEALTHCHECK", async () => {
+    const { User, Config, Healthcheck } = await inspect(build(name, HOST).image);
+    expect(User).toBe("node");
+    expect(Config.WorkingDir).toBe("/home/app");
+    expect(Config.Cmd).toEqual(["fwatchdog"]);
+    expect(Object.fromEntries(Config.Env.map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]))).toMatchObject(shipEnv);
+    expect(Healthcheck?.Test).toEqual(["CMD-SHELL", "[ -e /tmp/.lock ] || exit 1"]);
+    expect(Healthcheck?.Interval).toBe(3e9);
+  });
+
+  test("its files: compiled JavaScript and production dependencies only, as the played ship stage, root's and read-only", async () => {
+    const files = await withMounted(build(name, HOST).image, (root) => tree(join(root, "home/app")));
+    const paths = [...files.keys()];
+    expect(paths).toContain("src/index.js");
+    expect(paths).toContain("function/handler.js");
+    expect(paths.filter((path) => path.endsWith(".ts") || path.endsWith(".test.js"))).toEqual([]);
+    const devDependencies = Object.keys((JSON.parse(readFileSync(join(ROOT, "template/node22-ts/package.json"), "utf8")) as { devDependencies: object }).devDependencies);
+    expect(devDependencies).toContain("typescript");
+    for (const dev of devDependencies) expect(paths, dev).not.toContain(`node_modules/${dev}`);
+    expect(paths.sort()).toEqual([...tree(build(name, HOST).playedShip).keys()].sort());
+    // Symbolic links (npm's link to the template's api/) carry no permissions of their own.
+    const wrong = [...files].filter(([, f]) => !f.link && (f.uid !== 0 || (f.mode & 0o022) !== 0 || (f.mode & (f.dir ? 0o005 : 0o004)) !== (f.dir ? 0o005 : 0o004)));
+    expect(wrong.map(([path, f]) => `${path} ${f.mode.toString(8)} uid ${f.uid}`)).toEqual([]);
+  });
+});
+
+describe(`${HOST} images, started read-only as their user`, () => {
+  const containers: Record<string, Container> = {};
+  beforeAll(async () => {
+    for (const name of FUNCTIONS) containers[name] = await start(build(name, HOST).image, name, { drain_timeout: "1s" });
+    for (const name of FUNCTIONS) await untilListening(containers[name]!, 30_000);
+  });
+  afterAll(async () => {
+    for (const container of Object.values(containers)) await podman(["rm", "-f", container.id]);
+  });
+
+  test("a generador → validador round trip through published ports", async () => {
+    await roundTrip(containers["generador"]!, containers["validador"]!);
+  });
+
+  test.each(FUNCTIONS)("%s runs as node, cannot write /home/app, and has written its lock file to /tmp", async (name) => {
+    const { id } = containers[name]!;
+    expect((await podmanOk(["exec", id, "id", "-un"])).trim()).toBe("node");
+    const write = await podman(["exec", id, "node", "-e", "require('fs').writeFileSync('/home/app/x', '')"]);
+    expect(write.code).not.toBe(0);
+    expect(write.stderr).toMatch(/EROFS|EACCES/);
+    expect((await podman(["exec", id, "test", "-e", "/tmp/.lock"])).code).toBe(0);
+    // The image's own HEALTHCHECK, run by hand (no systemd timers here).
+    expect((await podman(["healthcheck", "run", id])).code).toBe(0);
+  });
+
+  test.each(FUNCTIONS)("%s: podman stop ends it with exit 0 after its drain window", async (name) => {
+    const { id } = containers[name]!;
+    const started = Date.now();
+    await podmanOk(["stop", "-t", "35", id]);
+    const ms = Date.now() - started;
+    expect((await podmanOk(["inspect", id, "--format", "{{.State.ExitCode}}"])).trim()).toBe("0");
+    // drain_timeout 1s: well before podman's 35 s SIGKILL.
+    expect(ms).toBeLessThan(30_000);
+  });
+});
+
+describe("linux/arm64 images (the build stage native, the ship stage emulated by QEMU)", () => {
+  const containers: Record<string, Container> = {};
+  afterAll(async () => {
+    for (const container of Object.values(containers)) await podman(["rm", "-f", container.id]);
+  });
+
+  test.each(FUNCTIONS)("%s: arm64, its node an aarch64 ELF, its build stage taken from the native build's cache", async (name) => {
+    const arm = build(name, "linux/arm64");
+    expect(await platformOf(arm.image)).toBe("linux/arm64");
+    const machine = await withMounted(arm.image, (root) => readFileSync(join(root, "usr/local/bin/node")).readUInt16LE(18));
+    expect(machine).toBe(183); // EM_AARCH64
+    // Every RUN of the build stage was a cache hit of the native build: it ran on the build platform.
+    const runs = [...arm.log.matchAll(/STEP \d+\/\d+: RUN .*\n(.*)/g)].map((match) => match[1]);
+    expect(runs.length).toBe(5);
+    expect(runs.every((line) => /Using cache/.test(line!))).toBe(true);
+  });
+
+  test("a generador → validador round trip under emulation", async () => {
+    for (const name of FUNCTIONS) containers[name] = await start(build(name, "linux/arm64").image, name);
+    for (const name of FUNCTIONS) await untilListening(containers[name]!, 120_000);
+    expect((await podmanOk(["exec", containers["validador"]!.id, "node", "-p", "process.arch"])).trim()).toBe("arm64");
+    await roundTrip(containers["generador"]!, containers["validador"]!);
+  });
+});
+
+describe("linux/arm/v7 images", () => {
+  test.each(FUNCTIONS)("%s: the ship stage is the arm/v7 variant of the base image", async (name) => {
+    const arm = build(name, "linux/arm/v7");
+    expect(await platformOf(arm.image)).toBe("linux/arm/v7");
+    const standIn = await withMounted(arm.image, (root) => readFileSync(join(root, "STAND-IN"), "utf8"));
+    expect(standIn).toMatch(/\(linux\/arm\/v7\)/);
+  });
+});

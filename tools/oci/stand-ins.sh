@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Makes the local STAND-IN base images the template's Dockerfile builds on, stored under the
+# exact names its FROM lines ask for, so that the unmodified Dockerfile builds with
+# `--pull=never` on a machine that reaches no container registry.
+#
+#   tools/oci/stand-ins.sh NODE_IMAGE WATCHDOG_IMAGE    e.g. node:22.23.1-alpine3.24 ghcr.io/openfaas/of-watchdog:0.10.7
+#
+# How they differ from the real images (so what a build on them cannot prove):
+# - Node: Debian 12 glibc libraries and busybox's sh, not Alpine's musl and busybox; Node.js
+#   from the npm registry's node-linux-<arch> package of the same major line (the exact patch
+#   release when the registry has it), npm from the npm package. Like the official image: user
+#   and group node (1000:1000, home /home/node), /tmp 1777, node and npm on PATH, an entrypoint
+#   that runs `node` when the first argument is a flag or no command. linux/amd64 and
+#   linux/arm64 run Node; linux/arm/v7 holds busybox only (npm has no armv7 Node of this line),
+#   enough to prove which variant a build picks, not to run it.
+# - Watchdog: a placeholder /fwatchdog that says it is one and exits 1 (the real binary cannot be
+#   had here). Tests start the images with their entrypoint set to the function's fprocess.
+# Each image carries the label lector.stand-in=<recipe digest>; an image whose label matches
+# is kept (downloads are cached under $STANDIN_CACHE), so a second run takes seconds.
+set -euo pipefail
+node_image="${1:?usage: stand-ins.sh NODE_IMAGE WATCHDOG_IMAGE}"
+watchdog_image="${2:?usage: stand-ins.sh NODE_IMAGE WATCHDOG_IMAGE}"
+here="$(cd "$(dirname "$0")" && pwd)"
+export CONTAINERS_CONF="${CONTAINERS_CONF:-$here/containers.conf}"
+cache="${STANDIN_CACHE:-/var/cache/lector-oci}"
+npm_version=10.9.9
+platforms=(linux/amd64 linux/arm64 linux/arm/v7)
+mkdir -p "$cache"
+
+log() { echo "stand-ins: $*" >&2; }
+debian_arch() { case "$1" in linux/amd64) echo amd64 ;; linux/arm64) echo arm64 ;; linux/arm/v7) echo armhf ;; esac; }
+node_arch() { case "$1" in linux/amd64) echo x64 ;; linux/arm64) echo arm64 ;; *) echo "" ;; esac; }
+
+# The Node.js release of the image's tag if the registry has it, else the newest of its major line.
+tag="${node_image##*:}"
+wanted="${tag%%-*}"
+node_version() {
+  local package="node-linux-$1" file="$cache/versions-$1-$wanted"
+  if [ ! -s "$file" ]; then
+    if npm view "$package@$wanted" version >/dev/null 2>&1 && [ -n "$(npm view "$package@$wanted" version)" ]; then
+      echo "$wanted" >"$file"
+    else
+      npm view "$package@${wanted%%.*}" version | tail -n 1 | sed -E "s/.*'([0-9.]+)'.*/\1/; s/^$package@//" >"$file"
+    fi
+  fi
+  cat "$file"
+}
+
+fetch_debs() { # arch packages... → unpacked into $root
+  local arch="$1"; shift
+  local dir="$cache/debs-$arch"
+  mkdir -p "$dir"
+  if [ "$arch" != "$(dpkg --print-architecture)" ] && ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+    dpkg --add-architecture "$arch"
+    # A mirror caught mid-sync fails one index now and then; the others still serve.
+    apt-get update -qq || log "apt-get update had errors; trying the package indexes it has"
+  fi
+  for package in "$@"; do
+    if ! ls "$dir/${package}_"*.deb >/dev/null 2>&1; then
+      (cd "$dir" && apt-get download -qq "$package:$arch" 2>/dev/null) || { apt-get update -qq || true; (cd "$dir" && apt-get download -qq "$package:$arch"); }
+    fi
+    dpkg-deb -x "$(ls "$dir/${package}_"*.deb | tail -n 1)" "$root"
+  done
+}
+
+fetch_npm() { # package@version → unpacked folder
+  local spec="$1" dir="$cache/npm/${1//\//_}"
+  if [ ! -d "$dir/package" ]; then
+    rm -rf "$dir" && mkdir -p "$dir"
+    (cd "$dir" && npm pack --silent "$spec" >/dev/null && tar -xzf ./*.tgz && rm ./*.tgz)
+  fi
+  echo "$dir/package"
+}
+
+recipe=$(cat "$0" | sha256sum | cut -c1-16)
+
+import() { # platform name [--change ...] ← tar of $root
+  local platform="$1" name="$2"; shift 2
+  local arch="${platform#linux/}" variant=""
+  case "$arch" in arm/v7) arch=arm variant=v7 ;; esac
+  tar --numeric-owner -C "$root" -cf - . |
+    podman import --quiet --os linux --arch "$arch" ${variant:+--variant "$variant"} \
+      --change "LABEL lector.stand-in=$recipe-$platform" "$@" - "$name" >/dev/null
+}
+
+current() { # name platform → true when the image exists from this recipe
+  [ "$(podman image inspect --format '{{index .Labels "lector.stand-in"}}' "$1" 2>/dev/null)" = "$recipe-$2" ]
+}
+
+node_rootfs() { # platform
+  local platform="$1" arch
+  arch="$(debian_arch "$platform")"
+  mkdir -p "$root"/{bin,usr/bin,etc,tmp,root,home/node,usr/local/bin,usr/local/lib/node_modules}
+  chmod 1777 "$root/tmp"
+  fetch_debs "$arch" busybox-static
+  for applet in $(cat "$cache/busybox-applets"); do
+    [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+  done
+  ln -sf ../../bin/env "$root/usr/bin/env"
+  cat >"$root/etc/passwd" <<'PASSWD'
+root:x:0:0:root:/root:/bin/sh
+node:x:1000:1000::/home/node:/bin/sh
+PASSWD
+  printf 'root:x:0:\nnode:x:1000:\n' >"$root/etc/group"
+  chown 1000:1000 "$root/home/node"
+  [ "$platform" = linux/arm/v7 ] && { echo "stand-in for $node_image ($platform): no Node.js" >"$root/STAND-IN"; return; }
+
+  fetch_debs "$arch" libc6 libgcc-s1 libstdc++6
+  mkdir -p "$root/etc/ssl/certs"
+  cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
+  local node npm version
+  version="$(node_version "$(node_arch "$platform")")"
+  node="$(fetch_npm "node-linux-$(node_arch "$platform")@$version")"
+  npm="$(fetch_npm "npm@$npm_version")"
+  install -m 0755 "$node/bin/node" "$root/usr/local/bin/node"
+  cp -a "$npm" "$root/usr/local/lib/node_modules/npm"
+  # npm's builtin config: the machine reaches the registry through a proxy whose CA only the
+  # system bundle has (a prefix npmrc would move with `npm ci --prefix`).
+  echo "cafile=/etc/ssl/certs/ca-certificates.crt" >"$root/usr/local/lib/node_modules/npm/npmrc"
+  ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
+  ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
+  cat >"$root/usr/local/bin/docker-entrypoint.sh" <<'ENTRY'
+#!/bin/sh
+# As the official node images: a first argument that is a flag, or not a command, goes to node.
+set -e
+case "$1" in -*) set -- node "$@" ;; *) command -v "$1" >/dev/null 2>&1 || set -- node "$@" ;; esac
+exec "$@"
+ENTRY
+  chmod 0755 "$root/usr/local/bin/docker-entrypoint.sh"
+  echo "stand-in for $node_image ($platform): Node.js $version from node-linux-$(node_arch "$platform"), npm $npm_version, Debian 12 libraries" >"$root/STAND-IN"
+}
+
+watchdog_rootfs() {
+  mkdir -p "$root"
+  cat >"$root/fwatchdog" <<'WATCHDOG'
+#!/bin/sh
+echo "fwatchdog: this is a stand-in; the real of-watchdog binary cannot be had on this machine" >&2
+exit 1
+WATCHDOG
+  chmod 0755 "$root/fwatchdog"
+}
+
+# busybox's applet list, read once from the host's own architecture.
+if [ ! -s "$cache/busybox-applets" ]; then
+  root="$(mktemp -d)"
+  fetch_debs "$(dpkg --print-architecture)" busybox-static
+  "$root/bin/busybox" --list >"$cache/busybox-applets"
+  rm -rf "$root"
+fi
+
+for kind in node watchdog; do
+  list="$node_image"; [ "$kind" = watchdog ] && list="$watchdog_image"
+  case "$list" in */*) ;; *) list="docker.io/library/$list" ;; esac
+  built=()
+  for platform in "${platforms[@]}"; do
+    name="localhost/lector-stand-in/$kind:${list##*:}-${platform//\//-}"
+    built+=("$name")
+    current "$name" "$platform" && continue
+    log "making $name ($platform)"
+    root="$(mktemp -d)"
+    if [ "$kind" = node ]; then
+      node_rootfs "$platform"
+      import "$platform" "$name" --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' --change 'ENTRYPOINT ["docker-entrypoint.sh"]' --change 'CMD ["node"]'
+    else
+      watchdog_rootfs
+      import "$platform" "$name" --change 'CMD ["/fwatchdog"]'
+    fi
+    rm -rf "$root"
+  done
+  # One name for every platform, as on a registry: the build picks the variant it targets.
+  podman manifest rm "$list" >/dev/null 2>&1 || podman rmi -f "$list" >/dev/null 2>&1 || true
+  podman manifest create "$list" >/dev/null
+  for name in "${built[@]}"; do podman manifest add "$list" "containers-storage:$name" >/dev/null; done
+  log "$list: ${platforms[*]} (stand-in)"
+done

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// npm run test:oci: the Dockerfile built and run for real with podman (needs root, and
+// tools/oci/setup.sh). Kept apart from npm test, which runs anywhere Node runs.
+export default defineConfig({
+  test: {
+    include: ["test/oci/**/*.test.ts"],
+    globalSetup: ["test/oci/setup.ts"],
+    testTimeout: 180_000,
+    hookTimeout: 900_000,
+    fileParallelism: false,
+  },
+});
