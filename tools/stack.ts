@@ -9,6 +9,7 @@ export interface StackFunction {
   readonly image: string;
   readonly environment?: Readonly<Record<string, string>>;
   readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
   readonly limits?: { readonly memory?: string };
   readonly requests?: { readonly memory?: string };
   readonly readonly_root_filesystem?: boolean;

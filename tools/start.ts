@@ -1,6 +1,8 @@
 // npm start: builds both functions as their images would be (only what changed), starts each
 // through the template's compiled server with the image's and stack.yml's environment, and
-// serves them behind a local gateway: http://127.0.0.1:8080/function/<name>. Ctrl-C stops all.
+// serves them behind a local gateway that faas-cli can use: http://127.0.0.1:8080/function/<name>.
+// Ctrl-C stops all.
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createGateway, type Upstream } from "./gateway.js";
 import { ensureImage } from "./image.js";
@@ -13,6 +15,8 @@ const host = process.env["HOST"] ?? "127.0.0.1";
 
 const stack = readStack(`${ROOT}/stack.yml`);
 const running = new Map<string, RunningFunction>();
+const envProcess = new Map<string, string>();
+const startedAt = new Map<string, Date>();
 let stopping = false;
 
 async function stop(code: number): Promise<void> {
@@ -26,9 +30,17 @@ async function stop(code: number): Promise<void> {
 
 const gateway = createGateway(
   new Map(
-    Object.keys(stack.functions).map((name): [string, Upstream] => [
+    Object.entries(stack.functions).map(([name, fn]): [string, Upstream] => [
       name,
-      { get port() { return running.get(name)?.port ?? 0; }, alive: () => running.has(name) },
+      {
+        stack: fn,
+        get envProcess() { return envProcess.get(name) ?? ""; },
+        get port() { return running.get(name)?.port ?? 0; },
+        // The image sets suppress_lock=true: the function writes the lock once it listens, and
+        // the watchdog's /_/health checks for that file.
+        alive: () => existsSync(running.get(name)?.lockFile ?? ""),
+        get startedAt() { return startedAt.get(name); },
+      },
     ]),
   ),
 );
@@ -38,6 +50,8 @@ try {
     const image = await ensureImage(ROOT, name, fn, stack.configuration?.copy ?? [], (line) => console.log(line));
     // Function logs (a line per request) shown live, prefixed with the function's name.
     const onOutput = (text: string) => process.stdout.write(text.replace(/^(?=.)/gm, `[${name}] `));
+    envProcess.set(name, image.env["fprocess"] ?? "");
+    startedAt.set(name, new Date());
     const started = await startFunction(image, { env: { ...fn.environment }, onOutput });
     running.set(name, started);
     void started.exited.then(({ code, signal }) => {
@@ -66,6 +80,7 @@ gateway.listen(port, host, () => {
   const url = `http://${host}:${typeof address === "object" && address ? address.port : port}`;
   console.log(`gateway: ${url}`);
   for (const [name, fn] of running) console.log(`  ${url}/function/${name}  (its server: ${fn.url})`);
+  console.log(`faas-cli: --gateway ${url} (or export OPENFAAS_URL=${url}); async calls: ${url}/async-function/<name>`);
   console.log("Ctrl-C stops everything.");
 });
 process.on("SIGINT", () => void stop(0));

@@ -3,8 +3,11 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { freePort } from "../../tools/run.js";
+import { readStack } from "../../tools/stack.js";
 
 interface Started {
   readonly url: string;
@@ -51,9 +54,51 @@ test("serves both functions on /function/<name>, like the gateway; the pipe from
 
 test("answers 404 for an unknown function, and /healthz while both are up", async () => {
   const unknown = await fetch(`${gateway.url}/function/contador`);
-  expect([unknown.status, await unknown.text()]).toEqual([404, "function not found: contador\n"]);
+  expect([unknown.status, await unknown.text()]).toEqual([404, 'function not found: "contador" (this gateway has generador, validador)\n']);
   const health = await fetch(`${gateway.url}/healthz`);
   expect([health.status, await health.text()]).toEqual([200, "OK\n"]);
+});
+
+test("answers faas-cli: invoke (/function/<name>.openfaas-fn), list, describe, namespaces, and invoke --async with a callback", async () => {
+  // The requests faas-cli 0.17.6 sends (proxy/invoke.go, list.go, describe.go, namespaces.go).
+  const packet = await (await fetch(`${gateway.url}/function/generador.openfaas-fn?count=8&key=1`)).text();
+  const key = (JSON.parse(packet) as { Key: string[] }).Key;
+  const invoked = await fetch(`${gateway.url}/function/validador.openfaas-fn`, { method: "POST", headers: { "Content-Type": "text/plain" }, body: packet });
+  expect(invoked.status).toBe(200);
+  expect((await invoked.text()).trimEnd().split("\n")).toEqual(key);
+
+  const list = (await (await fetch(`${gateway.url}/system/functions`)).json()) as Record<string, unknown>[];
+  const images = Object.fromEntries(Object.entries(readStack("stack.yml").functions).map(([name, fn]) => [name, fn.image]));
+  expect(list.map(({ name, image, namespace, replicas, availableReplicas, envProcess }) => ({ name, image, namespace, replicas, availableReplicas, envProcess }))).toEqual(
+    ["generador", "validador"].map((name) => ({ name, image: images[name], namespace: "openfaas-fn", replicas: 1, availableReplicas: 1, envProcess: "node src/index.js" })),
+  );
+  const described = (await (await fetch(`${gateway.url}/system/function/validador?namespace=openfaas-fn`)).json()) as Record<string, unknown>;
+  expect(described).toMatchObject({ name: "validador", availableReplicas: 1, labels: { "com.openfaas.scale.max": "4" } });
+  expect(described["invocationCount"]).toBeGreaterThanOrEqual(1);
+  expect(await (await fetch(`${gateway.url}/system/namespaces`)).json()).toEqual(["openfaas-fn"]);
+
+  const receiver = createServer();
+  const posted = new Promise<{ headers: Record<string, unknown>; body: string }>((resolve) =>
+    receiver.on("request", (req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk));
+      req.on("end", () => {
+        res.end();
+        receiver.close();
+        resolve({ headers: req.headers, body });
+      });
+    }),
+  );
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const accepted = await fetch(`${gateway.url}/async-function/validador.openfaas-fn`, {
+    method: "POST",
+    headers: { "Content-Type": "text/plain", "X-Callback-Url": `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/` },
+    body: packet,
+  });
+  expect(accepted.status).toBe(202);
+  const { headers, body } = await posted;
+  expect(headers).toMatchObject({ "x-call-id": accepted.headers.get("x-call-id"), "x-function-status": "200", "x-function-name": "validador" });
+  expect(body.trimEnd().split("\n")).toEqual(key);
 });
 
 test("says so clearly when the port is taken", async () => {

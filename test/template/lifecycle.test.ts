@@ -1,10 +1,10 @@
 // Readiness and shutdown under the watchdog, with real processes and real signals.
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { expect, inject, test } from "vitest";
-import { startFunction } from "../../tools/run.js";
+import { expect, inject, onTestFinished, test } from "vitest";
+import { freePort, startFunction } from "../../tools/run.js";
 
 const echo = () => inject("images")["echo"]!;
 
@@ -27,6 +27,37 @@ test("the lock file appears only once the server listens, and never without supp
   expect(existsSync(unlocked.lockFile)).toBe(false);
   unlocked.kill("SIGINT");
   await unlocked.exited;
+});
+
+test("a lock file left by a killed process is gone before the server listens; it comes back only once the server answers", async () => {
+  // In Kubernetes /tmp (an emptyDir) survives a container restart, and so does the old lock: with
+  // it the watchdog's /_/health would say ready while nothing listens yet.
+  const tmpDir = mkdtempSync(join(tmpdir(), "stale-lock-"));
+  const lockFile = join(tmpDir, ".lock");
+  writeFileSync(lockFile, "");
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/text`;
+  let listening = false;
+  const starting = startFunction(echo(), { tmpDir, env: { http_port: String(port), FIXTURE_LOAD_DELAY_MS: "3000" } });
+  void starting.then(() => (listening = true), () => undefined);
+  onTestFinished(() => void starting.then((fn) => fn.kill("SIGKILL"), () => undefined));
+
+  // Node itself takes a moment to start: the lock can only go once the server's own code runs.
+  // It must go while the handler is still loading (3 s), long before the server listens.
+  await expect.poll(() => !existsSync(lockFile) || listening, { timeout: 15_000, interval: 5 }).toBe(true);
+  expect(listening, "the leftover lock was still there when the server started listening").toBe(false);
+  await expect(fetch(url), "nothing listens yet").rejects.toThrow();
+
+  // From then on the lock may appear only when the server can answer.
+  while (!existsSync(lockFile)) {
+    expect(listening, "the server listens but wrote no lock").toBe(false);
+    await sleep(10);
+  }
+  expect((await fetch(url)).status).toBe(200);
+  const fn = await starting;
+  expect(existsSync(fn.lockFile)).toBe(true);
+  fn.kill("SIGINT");
+  expect(await fn.exited).toEqual({ code: 0, signal: null });
 });
 
 test("SIGTERM: in-flight and new requests are answered through the drain window, then exit 0", async () => {

@@ -2,15 +2,16 @@
 // serve it, and tell the watchdog when it can send traffic.
 import { fileURLToPath } from "node:url";
 import { readConfig } from "./config.js";
-import { createApp } from "./app.js";
 import { currentMemory, describeBudget, memoryBudget } from "./budget.js";
 import { lifecycle } from "./lifecycle.js";
-import { loadHandler } from "./load.js";
 
 try {
   const config = readConfig(process.env);
-  const handler = await loadHandler(fileURLToPath(new URL("../function/handler.js", import.meta.url)));
+  // First, before Express and the handler load (they take most of the start-up time): a lock
+  // file left by a killed process would have the watchdog report ready all that while.
   const life = lifecycle(config);
+  const [{ createApp }, { loadHandler }] = await Promise.all([import("./app.js"), import("./load.js")]);
+  const handler = await loadHandler(fileURLToPath(new URL("../function/handler.js", import.meta.url)));
   // Measured now, with the handler loaded and nothing in flight: the idle use.
   const memory = currentMemory();
   const budget = memoryBudget(config, memory);

@@ -1,7 +1,9 @@
 // Listening, readiness and shutdown under the watchdog.
 //
 // Ready: the lock file appears only once the server listens, so the watchdog's /_/health
-// never sends traffic to a function that cannot answer yet.
+// never sends traffic to a function that cannot answer yet. A lock left by a killed process
+// (in Kubernetes /tmp survives a container restart) is removed as soon as the lifecycle starts,
+// before the handler loads, for the same reason.
 // SIGTERM: the watchdog forwards it at once but keeps routing requests for
 // healthcheck_interval, so the server keeps answering for the drain window, then stops
 // accepting, lets in-flight requests finish and exits 0 (a non-zero exit kills the watchdog).
@@ -18,6 +20,7 @@ export interface Lifecycle {
   readonly listen: (app: RequestListener) => Promise<number>;
 }
 
+/** Call first thing at start-up: it removes a lock file a previous process left behind. */
 export function lifecycle(config: Config): Lifecycle {
   let draining = false;
   let server: Server | undefined;
@@ -25,6 +28,7 @@ export function lifecycle(config: Config): Lifecycle {
   function removeLock(): void {
     if (config.lockFile) rmSync(config.lockFile, { force: true });
   }
+  removeLock();
 
   function close(): void {
     if (!server) process.exit(0);
