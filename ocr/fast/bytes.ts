@@ -1,7 +1,7 @@
 /**
  * Text as bytes, for the readers and writers that work on bytes: ASCII text in and out through
  * the platform's native coders, the one chunk buffer the readers encode their input into, and
- * the words they compare against.
+ * the characters and words they compare against. Plumbing: it has no twin in the kata.
  */
 
 interface Utf8Encoder {
@@ -41,12 +41,21 @@ export const asciiCodes = (text: string): Uint8Array => Uint8Array.from(text, (c
 
 /**
  * The chunk a reader encodes its input into (scanner.ts, json.ts), CHUNK characters at a time:
- * memory stays bounded whatever the packet's size. One for both: a read runs to its end before
- * another starts.
+ * memory stays bounded whatever the packet's size. Shared mutable state, on purpose: one chunk
+ * for both readers instead of one per request. It is safe because a read is synchronous and
+ * runs to its end before another starts, and no reader keeps a view of it past its return.
  */
 export const CHUNK = 1 << 16;
 export const chunk = new Uint8Array(CHUNK);
 export const chunkView = new DataView(chunk.buffer);
+
+/** ASCII codes the engine writes and compares. */
+export const ZERO = 0x30;
+export const QUESTION_MARK = 0x3f;
+
+/** The 9 characters at bytes[o..o+8] (a number as read, or drawn) as a string. */
+export const numberAt = (bytes: Uint8Array, o: number): string =>
+  String.fromCharCode(bytes[o]!, bytes[o + 1]!, bytes[o + 2]!, bytes[o + 3]!, bytes[o + 4]!, bytes[o + 5]!, bytes[o + 6]!, bytes[o + 7]!, bytes[o + 8]!);
 
 /** Four spaces as a 4-byte word (any byte order). */
 export const SPACES4 = 0x20202020;

@@ -1,6 +1,6 @@
 /**
- * The JSON form's fast path: a paquete read straight from its JSON text, when it is written
- * the usual way. JSON.parse makes 3 strings per entry, and reading a string's characters one
+ * Fast twin of kata/paquete.ts `paqueteOf` for JSON text written the usual way (and, with
+ * packet.ts, of `readPaquete`): a paquete read straight from its JSON text. JSON.parse makes 3 strings per entry, and reading a string's characters one
  * by one costs twice what reading the text form does; here the text is encoded to bytes a
  * chunk at a time and each entry's lines are read by 4-byte words, as the text form's are.
  *
@@ -12,13 +12,14 @@
  * entries, malformed JSON) gives undefined, and the caller parses the text the general way,
  * which also words any error. What this gives is what parsePacket gives for the same text.
  */
-import { LINE_WIDTH } from "./cells.js";
-import { ID_PATTERN, MAX_ENTRIES, PacketBuilder, type Packet } from "./packet.js";
+import { LINE_WIDTH } from "../kata/digits.js";
+import { ID_PATTERN } from "../kata/paquete.js";
 import { CHUNK, asciiBytes, asciiCodes, chunk as sharedChunk, chunkView, SPACES4 as spaces4 } from "./bytes.js";
-import { readRegularEntry } from "./read.js";
+import { readRegularEntry } from "./entry.js";
+import { MAX_ENTRIES, PacketBuilder, type Packet } from "./packet.js";
 
-// Module constants, not imported bindings, in the hot loops: V8 reads an import through its
-// module cell every time.
+// Copied into module constants because the hot loops read them for every entry, and an
+// imported binding is read through an indirection each time.
 const chunk = sharedChunk;
 const view = chunkView;
 const SPACES4 = spaces4;
@@ -136,41 +137,55 @@ function skipSpace(i: number, end: number): number {
  * as valid as the last entry's. The bytes outside the lines are kept as masked 4-byte words
  * (a word reaching into a line masks those bytes out), so the comparison is one flat loop.
  */
-let frameLength = 0;
-let line0 = 0;
-let line1 = 0;
-let line2 = 0;
-const frameAt = new Int32Array(ENTRY_ROOM);
-const frameMask = new Int32Array(ENTRY_ROOM);
-const frameWord = new Int32Array(ENTRY_ROOM);
-let frameWords = 0;
+class Frame {
+  /** 0 until an entry has been read token by token. */
+  length = 0;
+  line0 = 0;
+  line1 = 0;
+  line2 = 0;
+  #at = new Int32Array(0);
+  #mask = new Int32Array(0);
+  #word = new Int32Array(0);
 
-/** Learns the frame of the entry read at chunk[start..start+length), its lines at line0..2. */
-function learnFrame(start: number, length: number): void {
-  const w = LINE_WIDTH;
-  const outside = [0, line0, line0 + w, line1, line1 + w, line2, line2 + w, length];
-  frameWords = 0;
-  for (let s = 0; s < outside.length; s += 2) {
-    const from = outside[s]!;
-    const to = outside[s + 1]!;
-    for (let k = from; k < to; k += 4) {
-      // The last word is read from the frame's last 4 bytes, so no read passes its end.
-      const at = Math.min(k, length - 4);
-      let mask = 0;
-      for (let b = 0; b < 4; b++) if (at + b >= k && at + b < to) mask |= 0xff << (8 * b);
-      frameAt[frameWords] = at;
-      frameMask[frameWords] = mask;
-      frameWord[frameWords] = view.getInt32(start + at, true) & mask;
-      frameWords++;
+  /** Learns the frame of the entry read at chunk[start..start+length), its lines at line0..2 from start. */
+  learn(start: number, length: number, line0: number, line1: number, line2: number): void {
+    const w = LINE_WIDTH;
+    const outside = [0, line0, line0 + w, line1, line1 + w, line2, line2 + w, length];
+    let words = 0;
+    for (let s = 0; s < outside.length; s += 2) words += Math.ceil((outside[s + 1]! - outside[s]!) / 4);
+    const at = (this.#at = new Int32Array(words));
+    const masks = (this.#mask = new Int32Array(words));
+    const values = (this.#word = new Int32Array(words));
+    let j = 0;
+    for (let s = 0; s < outside.length; s += 2) {
+      const from = outside[s]!;
+      const to = outside[s + 1]!;
+      for (let k = from; k < to; k += 4) {
+        // The last word is read from the frame's last 4 bytes, so no read passes its end.
+        const o = Math.min(k, length - 4);
+        let mask = 0;
+        for (let b = 0; b < 4; b++) if (o + b >= k && o + b < to) mask |= 0xff << (8 * b);
+        at[j] = o;
+        masks[j] = mask;
+        values[j++] = view.getInt32(start + o, true) & mask;
+      }
     }
+    this.length = length;
+    this.line0 = line0;
+    this.line1 = line1;
+    this.line2 = line2;
   }
-}
 
-function sameFrame(at: number): boolean {
-  for (let j = 0; j < frameWords; j++) {
-    if ((view.getInt32(at + frameAt[j]!, true) & frameMask[j]!) !== frameWord[j]) return false;
+  /** Whether the entry at chunk[start..] has this frame (its lines left out). */
+  matches(start: number): boolean {
+    const at = this.#at;
+    const masks = this.#mask;
+    const values = this.#word;
+    for (let j = 0; j < at.length; j++) {
+      if ((view.getInt32(start + at[j]!, true) & masks[j]!) !== values[j]) return false;
+    }
+    return true;
   }
-  return true;
 }
 
 /** Past whitespace from chunk[from], then `byte`: where what follows it starts, or -1. */
@@ -199,16 +214,17 @@ function readEntries(reader: Reader, builder: PacketBuilder, maxEntries: number)
   }
   const bytes = chunk;
   const keys = builder.keys;
-  frameLength = 0;
+  const frame = new Frame();
   for (;;) {
     if (builder.size === maxEntries || !reader.ensure(ENTRY_ROOM)) return false;
     const end = reader.length;
     const start = reader.i;
-    if (frameLength > 0 && start + frameLength <= end && sameFrame(start)) {
-      const status = readRegularEntry(view, start + line0, start + line1, start + line2, keys, builder.lines(), builder.end);
+    const length = frame.length;
+    if (length > 0 && start + length <= end && frame.matches(start)) {
+      const status = readRegularEntry(view, start + frame.line0, start + frame.line1, start + frame.line2, keys, builder.lines(), builder.end);
       if (status < 0) return false;
       builder.added(status);
-      reader.i = start + frameLength;
+      reader.i = start + length;
       continue;
     }
     // Token by token: a bracket, then 3 quoted lines, the first two followed by a comma and
@@ -229,16 +245,9 @@ function readEntries(reader: Reader, builder: PacketBuilder, maxEntries: number)
     reader.i = i + 1;
     if (bytes[i] === CLOSE_ARRAY) return true;
     if (bytes[i] !== COMMA) return false;
-    frameLength = reader.i - start;
-    // An entry padded with that much whitespace is read token by token, every time.
-    if (frameLength > ENTRY_ROOM) {
-      frameLength = 0;
-      continue;
-    }
-    line0 = o0 - start;
-    line1 = o1 - start;
-    line2 = o2 - start;
-    learnFrame(start, frameLength);
+    // An entry padded with more whitespace than ENTRY_ROOM is read token by token, every time.
+    if (reader.i - start <= ENTRY_ROOM) frame.learn(start, reader.i - start, o0 - start, o1 - start, o2 - start);
+    else frame.length = 0;
   }
 }
 
