@@ -1,6 +1,6 @@
 /**
- * Text as bytes, for the readers and writers that work on bytes: ASCII text in and out through
- * the platform's native coders, the one chunk buffer the readers encode their input into, and
+ * Text as bytes, for the readers and writers that work on bytes: ASCII text into bytes through
+ * the platform's native encoder, the one chunk buffer the readers encode their input into, and
  * the characters and words they compare against. Plumbing: it has no twin in the kata.
  */
 
@@ -8,14 +8,9 @@ interface Utf8Encoder {
   encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
 }
 
-interface AsciiDecoder {
-  decode(bytes: Uint8Array): string;
-}
-
 // Looked up rather than named so the module compiles without DOM or Node type libraries.
-const platform = globalThis as unknown as { TextEncoder?: new () => Utf8Encoder; TextDecoder?: new () => AsciiDecoder };
+const platform = globalThis as unknown as { TextEncoder?: new () => Utf8Encoder };
 const encoder = platform.TextEncoder === undefined ? undefined : new platform.TextEncoder();
-const decoder = platform.TextDecoder === undefined ? undefined : new platform.TextDecoder();
 
 /**
  * Copies `text` into bytes[0..] with a native encode (far cheaper per character than
@@ -26,14 +21,6 @@ export function asciiBytes(text: string, bytes: Uint8Array): boolean {
   const { read, written } = encoder.encodeInto(text, bytes);
   // Any other character takes 2+ bytes, so the buffer fills before the text ends.
   return read === text.length && written === text.length;
-}
-
-/** ASCII bytes as a string, with one native decode where there is one. */
-export function asciiString(bytes: Uint8Array): string {
-  if (decoder !== undefined) return decoder.decode(bytes);
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 4096) text += String.fromCharCode(...bytes.subarray(i, i + 4096));
-  return text;
 }
 
 /** The character codes of a short ASCII text, for tables made at load time. */

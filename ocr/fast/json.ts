@@ -1,8 +1,9 @@
 /**
  * Fast twin of kata/paquete.ts `paqueteOf` for JSON text written the usual way (and, with
- * packet.ts, of `readPaquete`): a paquete read straight from its JSON text. JSON.parse makes 3 strings per entry, and reading a string's characters one
- * by one costs twice what reading the text form does; here the text is encoded to bytes a
- * chunk at a time and each entry's lines are read by 4-byte words, as the text form's are.
+ * packet.ts, of `readPaquete`): a paquete read straight from its JSON text. JSON.parse makes 3 strings per entry, whose
+ * characters read one by one cost far more than the text form's bytes; here the text is
+ * encoded to bytes a chunk at a time and each entry's lines are read by 4-byte words, as the
+ * text form's are.
  *
  * The usual way: an object whose only keys are "Id" (1 to 64 letters, digits, "_" or "-") and
  * "Contenido", each once and without escapes, whose entries are arrays of 3 lines of exactly

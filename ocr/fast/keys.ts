@@ -8,13 +8,13 @@
  */
 import { PATTERNS, oneStrokeFrom } from "../kata/digits.js";
 
-export const SPACE = 0;
-export const UNDERSCORE = 1;
-export const PIPE = 2;
-export const FOREIGN = 3;
+const SPACE = 0;
+const UNDERSCORE = 1;
+const PIPE = 2;
+const FOREIGN = 3;
 
 /** Class of every UTF-16 code unit, so `charCodeAt` results index it without a range check. */
-export const CHAR_CLASS: Uint8Array = (() => {
+const CHAR_CLASS: Uint8Array = (() => {
   const table = new Uint8Array(0x10000).fill(FOREIGN);
   table[0x20] = SPACE;
   table[0x5f] = UNDERSCORE;
@@ -27,9 +27,6 @@ const KEY_COUNT = 1 << 18;
 
 /** The low bit of each of a key's nine 2-bit groups. */
 export const GROUP_LOW_BITS = 0x15555;
-
-/** A key has a foreign character iff one of its 2-bit groups is 0b11: test `key & (key >>> 1) & FOREIGN_BITS`. */
-export const FOREIGN_BITS = GROUP_LOW_BITS;
 
 /** Key of a cell made only of foreign characters: used for entries whose lines cannot be cut into cells. */
 export const UNREADABLE_KEY = KEY_COUNT - 1;

@@ -48,8 +48,8 @@ export function generate(options: GenerateOptions): { entries: Lines[]; key: str
     const digits = [...validNumber(random)];
     const cells = digits.map((digit) => PATTERNS[Number(digit)]!);
     let status = "OK";
-    const draw2 = random.float();
-    if (draw2 < options.errRate) {
+    const spoil = random.float();
+    if (spoil < options.errRate) {
       // Another digit in one place: the checksum then fails (weight * change is never a multiple of 11).
       const position = random.int(9);
       const other = random.int(9);
@@ -57,7 +57,7 @@ export function generate(options: GenerateOptions): { entries: Lines[]; key: str
       digits[position] = String(digit);
       cells[position] = PATTERNS[digit]!;
       status = "ERR";
-    } else if (draw2 < options.errRate + options.illRate) {
+    } else if (spoil < options.errRate + options.illRate) {
       if (random.float() < ONE_STROKE_SHARE) {
         const position = random.int(9);
         const choices = oneStrokeFrom(cells[position]!).filter((cell) => digitOf(cell) === undefined);

@@ -13,7 +13,7 @@ export function cellsOf(lines: Lines): string[] {
 }
 
 /** A character for a message: printable ASCII as itself, anything else escaped. */
-export function describeChar(code: number): string {
+function describeChar(code: number): string {
   if (code >= 0x20 && code <= 0x7e) return String.fromCharCode(code);
   const named: Record<number, string> = { 0x09: "\\t", 0x0a: "\\n", 0x0d: "\\r" };
   return named[code] ?? `\\u${code.toString(16).padStart(4, "0")}`;
