@@ -2,7 +2,8 @@
  * A paquete in either form, read into its findings.
  * JSON form: {"Id": "...", "Contenido": [[line1, line2, line3], ...]} (other keys ignored);
  * text form: the scanner's file (scanner.ts). A string is JSON when its first character other
- * than whitespace is "{" or "[".
+ * than whitespace is "{" or "[". The engine also caps the number of entries and words what is
+ * wrong with a body that is no paquete; the kata only says that it is none.
  */
 import { correct } from "./correct.js";
 import type { Finding } from "./findings.js";

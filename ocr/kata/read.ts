@@ -31,11 +31,10 @@ export function malformed(lines: Lines): { reason: string; wholeEntry: boolean }
     }
   }
   for (let row = 0; row < 3; row++) {
-    const line = lines[row]!.slice(0, LINE_WIDTH);
-    for (let x = 0; x < line.length; x++) {
-      if (!" |_".includes(line[x]!)) {
-        return { reason: `foreign character '${describeChar(line.charCodeAt(x))}' at line ${row + 1}, column ${x + 1}`, wholeEntry: false };
-      }
+    const line = lines[row]!;
+    const x = line.slice(0, LINE_WIDTH).search(/[^ |_]/);
+    if (x !== -1) {
+      return { reason: `foreign character '${describeChar(line.charCodeAt(x))}' at line ${row + 1}, column ${x + 1}`, wholeEntry: false };
     }
   }
   return undefined;
