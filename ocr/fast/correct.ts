@@ -4,6 +4,7 @@
  * each cell's key gives the digits one stroke away (keys.ts NEIGHBOURS), and the checksum
  * (kata/checksum.ts, restated inline) is updated for the one digit that changes.
  */
+import { ZERO } from "./bytes.js";
 import { DIGIT_OF, NEIGHBOURS, UNREADABLE } from "./keys.js";
 
 const NO_CORRECTIONS: readonly string[] = Object.freeze([]);
@@ -14,7 +15,7 @@ const PLACE = [1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 10, 1];
 /** `digits` with position `i` set to `d`, as a 9-character string. */
 function numberWith(digits: readonly number[], i: number, d: number): string {
   let number = "";
-  for (let j = 0; j < 9; j++) number += String.fromCharCode(48 + (j === i ? d : digits[j]!));
+  for (let j = 0; j < 9; j++) number += String.fromCharCode(ZERO + (j === i ? d : digits[j]!));
   return number;
 }
 

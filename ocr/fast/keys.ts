@@ -7,13 +7,17 @@
  * away. The tables are derived from the kata's patterns and strokes when the module loads.
  */
 import { PATTERNS, oneStrokeFrom } from "../kata/digits.js";
+import { QUESTION_MARK, ZERO } from "./bytes.js";
 
 const SPACE = 0;
 const UNDERSCORE = 1;
 const PIPE = 2;
 const FOREIGN = 3;
 
-/** Class of every UTF-16 code unit, so `charCodeAt` results index it without a range check. */
+/**
+ * Class of every UTF-16 code unit, so `charCodeAt` results index it without a range check; the
+ * three legal characters restated from kata/read.ts.
+ */
 const CHAR_CLASS: Uint8Array = (() => {
   const table = new Uint8Array(0x10000).fill(FOREIGN);
   table[0x20] = SPACE;
@@ -35,7 +39,7 @@ export const UNREADABLE_KEY = KEY_COUNT - 1;
  * Value of `DIGIT_OF[key]` for a cell that is not a digit: "?" - "0", so that "0" plus a
  * DIGIT_OF value is the character the reader reports, with no second table on the hot path.
  */
-export const UNREADABLE = 0x3f - 0x30;
+export const UNREADABLE = QUESTION_MARK - ZERO;
 
 /** The key of a 9-character cell string (any characters; foreign ones → FOREIGN). */
 export function keyOf(cell: string): number {
