@@ -15,10 +15,11 @@ export const PATTERNS: readonly string[] = Object.freeze(
   Array.from({ length: 10 }, (_, digit) => DRAWN.map((row) => row.slice(3 * digit, 3 * digit + 3)).join("")),
 );
 
+const DIGITS = new Map(PATTERNS.map((pattern, digit) => [pattern, digit]));
+
 /** The digit a cell (its rows joined) shows, or undefined when it shows none. */
 export function digitOf(cell: string): number | undefined {
-  const digit = PATTERNS.indexOf(cell);
-  return digit === -1 ? undefined : digit;
+  return DIGITS.get(cell);
 }
 
 /** The cells one stroke away: one space turned into "_" or "|", or one "_" or "|" into a space. */

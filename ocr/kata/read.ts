@@ -8,8 +8,10 @@ export type Lines = readonly [string, string, string];
 
 /** The 9 cells of an entry, each its 3 rows joined; a short line reads as if padded with spaces. */
 export function cellsOf(lines: Lines): string[] {
-  const rows = lines.map((line) => line.padEnd(LINE_WIDTH, " "));
-  return Array.from({ length: 9 }, (_, i) => rows.map((row) => row.slice(3 * i, 3 * i + 3)).join(""));
+  const [top, middle, bottom] = lines.map((line) => line.padEnd(LINE_WIDTH, " ")) as [string, string, string];
+  const cells: string[] = [];
+  for (let x = 0; x < LINE_WIDTH; x += 3) cells.push(top.slice(x, x + 3) + middle.slice(x, x + 3) + bottom.slice(x, x + 3));
+  return cells;
 }
 
 /** A character for a message: printable ASCII as itself, anything else escaped. */
@@ -42,7 +44,9 @@ export function malformed(lines: Lines): { reason: string; wholeEntry: boolean }
 
 /** The characters read from an entry's cells. */
 export function numberOf(lines: Lines): string {
-  return cellsOf(lines).map((cell) => String(digitOf(cell) ?? "?")).join("");
+  let number = "";
+  for (const cell of cellsOf(lines)) number += digitOf(cell) ?? "?";
+  return number;
 }
 
 /** One entry's finding before correction: ILL if a cell shows no digit, else the checksum decides. */
