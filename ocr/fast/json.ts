@@ -1,9 +1,9 @@
 /**
  * Fast twin of kata/paquete.ts `paqueteOf` for JSON text written the usual way (and, with
- * packet.ts, of `readPaquete`): a paquete read straight from its JSON text. JSON.parse makes 3 strings per entry, whose
- * characters read one by one cost far more than the text form's bytes; here the text is
- * encoded to bytes a chunk at a time and each entry's lines are read by 4-byte words, as the
- * text form's are.
+ * packet.ts, of `readPaquete`): a paquete read straight from its JSON text. JSON.parse makes
+ * 3 strings per entry, whose characters read one by one cost far more than the text form's
+ * bytes; here the text is encoded to bytes a chunk at a time and each entry's lines are read
+ * by 4-byte words, as the text form's are.
  *
  * The usual way: an object whose only keys are "Id" (1 to 64 letters, digits, "_" or "-") and
  * "Contenido", each once and without escapes, whose entries are arrays of 3 lines of exactly
@@ -137,56 +137,48 @@ function skipSpace(i: number, end: number): number {
  * left out: when it matches, its lines are at the same offsets and every byte around them is
  * as valid as the last entry's. The bytes outside the lines are kept as masked 4-byte words
  * (a word reaching into a line masks those bytes out), so the comparison is one flat loop.
+ *
+ * Module state, shared as the chunk is (bytes.ts) and safe for the same reason: a parse is
+ * synchronous and runs to its end before another starts, and each parse forgets the last
+ * one's frame before its first entry (readEntries sets frameLength to 0). Kept here rather
+ * than in an object per parse: reading it there made the JSON fast path slower
+ * (side by side; see the commit that says so).
  */
-class Frame {
-  /** 0 until an entry has been read token by token. */
-  length = 0;
-  line0 = 0;
-  line1 = 0;
-  line2 = 0;
-  #at = new Int32Array(0);
-  #mask = new Int32Array(0);
-  #word = new Int32Array(0);
+let frameLength = 0;
+let line0 = 0;
+let line1 = 0;
+let line2 = 0;
+const frameAt = new Int32Array(ENTRY_ROOM);
+const frameMask = new Int32Array(ENTRY_ROOM);
+const frameWord = new Int32Array(ENTRY_ROOM);
+let frameWords = 0;
 
-  /** Learns the frame of the entry read at chunk[start..start+length), its lines at line0..2 from start. */
-  learn(start: number, length: number, line0: number, line1: number, line2: number): void {
-    const w = LINE_WIDTH;
-    const outside = [0, line0, line0 + w, line1, line1 + w, line2, line2 + w, length];
-    let words = 0;
-    for (let s = 0; s < outside.length; s += 2) words += Math.ceil((outside[s + 1]! - outside[s]!) / 4);
-    const at = (this.#at = new Int32Array(words));
-    const masks = (this.#mask = new Int32Array(words));
-    const values = (this.#word = new Int32Array(words));
-    let j = 0;
-    for (let s = 0; s < outside.length; s += 2) {
-      const from = outside[s]!;
-      const to = outside[s + 1]!;
-      for (let k = from; k < to; k += 4) {
-        // The last word is read from the frame's last 4 bytes, so no read passes its end.
-        const o = Math.min(k, length - 4);
-        let mask = 0;
-        for (let b = 0; b < 4; b++) if (o + b >= k && o + b < to) mask |= 0xff << (8 * b);
-        at[j] = o;
-        masks[j] = mask;
-        values[j++] = view.getInt32(start + o, true) & mask;
-      }
+/** Learns the frame of the entry read at chunk[start..start+length), its lines at line0..2. */
+function learnFrame(start: number, length: number): void {
+  const w = LINE_WIDTH;
+  const outside = [0, line0, line0 + w, line1, line1 + w, line2, line2 + w, length];
+  frameWords = 0;
+  for (let s = 0; s < outside.length; s += 2) {
+    const from = outside[s]!;
+    const to = outside[s + 1]!;
+    for (let k = from; k < to; k += 4) {
+      // The last word is read from the frame's last 4 bytes, so no read passes its end.
+      const at = Math.min(k, length - 4);
+      let mask = 0;
+      for (let b = 0; b < 4; b++) if (at + b >= k && at + b < to) mask |= 0xff << (8 * b);
+      frameAt[frameWords] = at;
+      frameMask[frameWords] = mask;
+      frameWord[frameWords] = view.getInt32(start + at, true) & mask;
+      frameWords++;
     }
-    this.length = length;
-    this.line0 = line0;
-    this.line1 = line1;
-    this.line2 = line2;
   }
+}
 
-  /** Whether the entry at chunk[start..] has this frame (its lines left out). */
-  matches(start: number): boolean {
-    const at = this.#at;
-    const masks = this.#mask;
-    const values = this.#word;
-    for (let j = 0; j < at.length; j++) {
-      if ((view.getInt32(start + at[j]!, true) & masks[j]!) !== values[j]) return false;
-    }
-    return true;
+function sameFrame(at: number): boolean {
+  for (let j = 0; j < frameWords; j++) {
+    if ((view.getInt32(at + frameAt[j]!, true) & frameMask[j]!) !== frameWord[j]) return false;
   }
+  return true;
 }
 
 /** Past whitespace from chunk[from], then `byte`: where what follows it starts, or -1. */
@@ -215,17 +207,16 @@ function readEntries(reader: Reader, builder: PacketBuilder, maxEntries: number)
   }
   const bytes = chunk;
   const keys = builder.keys;
-  const frame = new Frame();
+  frameLength = 0;
   for (;;) {
     if (builder.size === maxEntries || !reader.ensure(ENTRY_ROOM)) return false;
     const end = reader.length;
     const start = reader.i;
-    const length = frame.length;
-    if (length > 0 && start + length <= end && frame.matches(start)) {
-      const status = readRegularEntry(view, start + frame.line0, start + frame.line1, start + frame.line2, keys, builder.lines(), builder.end);
+    if (frameLength > 0 && start + frameLength <= end && sameFrame(start)) {
+      const status = readRegularEntry(view, start + line0, start + line1, start + line2, keys, builder.lines(), builder.end);
       if (status < 0) return false;
       builder.added(status);
-      reader.i = start + length;
+      reader.i = start + frameLength;
       continue;
     }
     // Token by token: a bracket, then 3 quoted lines, the first two followed by a comma and
@@ -246,9 +237,16 @@ function readEntries(reader: Reader, builder: PacketBuilder, maxEntries: number)
     reader.i = i + 1;
     if (bytes[i] === CLOSE_ARRAY) return true;
     if (bytes[i] !== COMMA) return false;
-    // An entry padded with more whitespace than ENTRY_ROOM is read token by token, every time.
-    if (reader.i - start <= ENTRY_ROOM) frame.learn(start, reader.i - start, o0 - start, o1 - start, o2 - start);
-    else frame.length = 0;
+    frameLength = reader.i - start;
+    // An entry padded with that much whitespace is read token by token, every time.
+    if (frameLength > ENTRY_ROOM) {
+      frameLength = 0;
+      continue;
+    }
+    line0 = o0 - start;
+    line1 = o1 - start;
+    line2 = o2 - start;
+    learnFrame(start, frameLength);
   }
 }
 
