@@ -7,16 +7,33 @@
 import { ZERO } from "./bytes.js";
 import { DIGIT_OF, NEIGHBOURS, UNREADABLE } from "./keys.js";
 
+// Scratch space, module state on purpose: correction runs on many entries and most find
+// nothing, so it allocates nothing until it has a candidate. Safe because corrections() is
+// synchronous, fills the scratch before it reads it, and returns fresh strings, never a view.
+const digits = new Int32Array(9);
+/** Candidates as (position * 16 + digit), in the order found. */
+const found = new Int32Array(9 * 10);
 const NO_CORRECTIONS: readonly string[] = Object.freeze([]);
 
 /** Place value of each position, left to right, to order candidates numerically. */
 const PLACE = [1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 10, 1];
 
-/** `digits` with position `i` set to `d`, as a 9-character string. */
-function numberWith(digits: readonly number[], i: number, d: number): string {
-  let number = "";
-  for (let j = 0; j < 9; j++) number += String.fromCharCode(ZERO + (j === i ? d : digits[j]!));
+/** The current digits with position `i` set to `d`, as a 9-character string. */
+function numberWith(i: number, d: number): string {
+  const was = digits[i]!;
+  digits[i] = d;
+  const number = String.fromCharCode(
+    ZERO + digits[0]!, ZERO + digits[1]!, ZERO + digits[2]!, ZERO + digits[3]!, ZERO + digits[4]!,
+    ZERO + digits[5]!, ZERO + digits[6]!, ZERO + digits[7]!, ZERO + digits[8]!,
+  );
+  digits[i] = was;
   return number;
+}
+
+/** Numeric value of a candidate (the unreadable cell, if any, counts 0 in `digits`). */
+function valueOf(candidate: number, base: number): number {
+  const i = candidate >>> 4;
+  return base + ((candidate & 15) - digits[i]!) * PLACE[i]!;
 }
 
 /**
@@ -25,7 +42,6 @@ function numberWith(digits: readonly number[], i: number, d: number): string {
  * there are none: one stroke can mend only one cell.
  */
 export function corrections(keys: Int32Array, at: number): readonly string[] {
-  const digits: number[] = [];
   let unreadable = -1;
   let sum = 0;
   let value = 0;
@@ -36,15 +52,14 @@ export function corrections(keys: Int32Array, at: number): readonly string[] {
       unreadable = i;
       d = 0;
     }
-    digits.push(d);
+    digits[i] = d;
     sum += (9 - i) * d;
     value += d * PLACE[i]!;
   }
   // With an unreadable cell only that cell may change; else any cell may.
   const from = unreadable === -1 ? 0 : unreadable;
   const to = unreadable === -1 ? 9 : unreadable + 1;
-  /** Candidates as [numeric value, position, digit]. */
-  const found: [number, number, number][] = [];
+  let count = 0;
   for (let i = from; i < to; i++) {
     const weight = 9 - i;
     const rest = sum - weight * digits[i]!;
@@ -52,10 +67,22 @@ export function corrections(keys: Int32Array, at: number): readonly string[] {
     for (let mask = NEIGHBOURS[keys[at + i]!]!; mask !== 0; ) {
       const d = 31 - Math.clz32(mask);
       mask ^= 1 << d;
-      if ((rest + weight * d) % 11 === 0) found.push([value + (d - digits[i]!) * PLACE[i]!, i, d]);
+      if ((rest + weight * d) % 11 === 0) found[count++] = (i << 4) | d;
     }
   }
-  if (found.length === 0) return NO_CORRECTIONS;
-  found.sort((a, b) => a[0] - b[0]);
-  return found.map(([, i, d]) => numberWith(digits, i, d));
+  if (count === 0) return NO_CORRECTIONS;
+  // Insertion sort by numeric value: a handful of candidates at most.
+  for (let j = 1; j < count; j++) {
+    const c = found[j]!;
+    const v = valueOf(c, value);
+    let k = j - 1;
+    while (k >= 0 && valueOf(found[k]!, value) > v) {
+      found[k + 1] = found[k]!;
+      k--;
+    }
+    found[k + 1] = c;
+  }
+  const out: string[] = [];
+  for (let j = 0; j < count; j++) out.push(numberWith(found[j]! >>> 4, found[j]! & 15));
+  return out;
 }
