@@ -34,9 +34,9 @@ export function readKeys(keys: Int32Array, out: Uint8Array, to: number): number 
 
 /**
  * Byte rows for the regular text layout. Of the three legal characters (kata/read.ts), bits
- * 5-6 of the byte are 1 (space), 2 ("_"), 3 ("|"): one more than their class. So a cell row read as a 3-byte
- * word yields its class bits by shifting, and comparing the word with the one those bits stand
- * for (LEGAL_ROW, -1 for impossible rows) catches every other byte.
+ * 5-6 of the byte are 1 (space), 2 ("_"), 3 ("|"): one more than their class. So a cell row
+ * read as a 3-byte word yields its class bits by shifting, and comparing the word with the one
+ * those bits stand for (LEGAL_ROW, -1 for impossible rows) catches every other byte.
  */
 const LEGAL_ROW: Int32Array = (() => {
   const codes = [0, 0x20, 0x5f, 0x7c];
