@@ -6,11 +6,13 @@
 //   the ratio shows;
 // - a per-character pass (charCodeAt over the string): the plainest loop there is, but slower
 //   than the byte pass, so it is shown for information and is no floor;
-// - the original service's algorithm (bench/original.ts).
+// - the original service's algorithm: the kata's reader (ocr/kata/paquete.ts readPaquete: split
+//   into lines, slice 3 characters from each of an entry's 3 lines, join, look the cell up among
+//   the ten patterns), and its brute-force correction.
 // The same for correction mode, on the same packet: 10% of its entries are ERR or ILL; and, for
 // information, readPacket, which builds a Finding object per entry (validador's JSON answer).
 import { findingLine, findingsText, generate, packetText, parsePacket, readPacket } from "../ocr/index.js";
-import { originalRead, type PlainFinding } from "./original.js";
+import { readPaquete } from "../ocr/kata/paquete.js";
 import { ratio, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";
 import { alternate, median, paired, runsPerSecond } from "./stats.js";
@@ -36,15 +38,13 @@ export function charPass(text: string): number {
   return sum;
 }
 
-function plainLine(finding: PlainFinding): string {
-  const candidates = finding.candidates?.map((c) => `'${c}'`).join(", ");
-  return candidates === undefined ? `${finding.number} ${finding.status}` : `${finding.number} ${finding.status} [${candidates}]`;
-}
+/** The original algorithm: the kata reading the packet into its findings. */
+const originalRead = (text: string, correct = false) => readPaquete(text, { correct }).findings;
 
-/** Throws unless ocr/ and the original algorithm find the same, so that both do the same work. */
+/** Throws unless ocr/ and the original algorithm (the kata) find the same, so that both do the same work. */
 function checkSameFindings(text: string, correct: boolean): void {
   const ours = readPacket(parsePacket(text), { correct }).map((finding) => findingLine(finding));
-  const original = originalRead(text, correct).map(plainLine);
+  const original = originalRead(text, correct).map((finding) => findingLine(finding));
   const differs = ours.findIndex((line, i) => line !== original[i]);
   const asText = new TextDecoder().decode(findingsText(parsePacket(text), { correct }));
   if (asText !== ours.map((line) => `${line}\n`).join("")) throw new Error(`decode: findingsText and readPacket disagree (correct=${correct})`);

@@ -10,5 +10,5 @@ test.each(["generador", "validador"])("build/%s: template at the root, handler i
     same(file, `template/node22-ts/${file}`);
   }
   for (const file of ["handler.ts", "handler.test.ts", "package.json", "package-lock.json"]) same(`function/${file}`, `${name}/${file}`);
-  for (const file of ["index.ts", "cells.ts", "read.ts", "correct.ts"]) same(`function/ocr/${file}`, `ocr/${file}`);
+  for (const file of ["index.ts", "kata/digits.ts", "fast/keys.ts", "fast/entry.ts", "fast/correct.ts"]) same(`function/ocr/${file}`, `ocr/${file}`);
 });

@@ -1,8 +1,9 @@
 /**
- * The JSON form's fast path: a paquete read straight from its JSON text, when it is written
- * the usual way. JSON.parse makes 3 strings per entry, and reading a string's characters one
- * by one costs twice what reading the text form does; here the text is encoded to bytes a
- * chunk at a time and each entry's lines are read by 4-byte words, as the text form's are.
+ * Fast twin of kata/paquete.ts `paqueteOf` for JSON text written the usual way (and, with
+ * packet.ts, of `readPaquete`): a paquete read straight from its JSON text. JSON.parse makes
+ * 3 strings per entry, whose characters read one by one cost far more than the text form's
+ * bytes; here the text is encoded to bytes a chunk at a time and each entry's lines are read
+ * by 4-byte words, as the text form's are.
  *
  * The usual way: an object whose only keys are "Id" (1 to 64 letters, digits, "_" or "-") and
  * "Contenido", each once and without escapes, whose entries are arrays of 3 lines of exactly
@@ -12,13 +13,14 @@
  * entries, malformed JSON) gives undefined, and the caller parses the text the general way,
  * which also words any error. What this gives is what parsePacket gives for the same text.
  */
-import { LINE_WIDTH } from "./cells.js";
-import { ID_PATTERN, MAX_ENTRIES, PacketBuilder, type Packet } from "./packet.js";
+import { LINE_WIDTH } from "../kata/digits.js";
+import { ID_PATTERN } from "../kata/paquete.js";
 import { CHUNK, asciiBytes, asciiCodes, chunk as sharedChunk, chunkView, SPACES4 as spaces4 } from "./bytes.js";
-import { readRegularEntry } from "./read.js";
+import { readRegularEntry } from "./entry.js";
+import { MAX_ENTRIES, PacketBuilder, type Packet } from "./packet.js";
 
-// Module constants, not imported bindings, in the hot loops: V8 reads an import through its
-// module cell every time.
+// Copied into module constants because the hot loops read them for every entry, and an
+// imported binding is read through an indirection each time.
 const chunk = sharedChunk;
 const view = chunkView;
 const SPACES4 = spaces4;
@@ -135,6 +137,12 @@ function skipSpace(i: number, end: number): number {
  * left out: when it matches, its lines are at the same offsets and every byte around them is
  * as valid as the last entry's. The bytes outside the lines are kept as masked 4-byte words
  * (a word reaching into a line masks those bytes out), so the comparison is one flat loop.
+ *
+ * Module state, shared as the chunk is (bytes.ts) and safe for the same reason: a parse is
+ * synchronous and runs to its end before another starts, and each parse forgets the last
+ * one's frame before its first entry (readEntries sets frameLength to 0). Kept here rather
+ * than in an object per parse: reading it there made the JSON fast path slower
+ * (side by side; see the commit that says so).
  */
 let frameLength = 0;
 let line0 = 0;

@@ -1,38 +1,24 @@
-/** Findings: what the reader reports for each entry, and their lines "para el jefe". */
+/**
+ * Fast twins of kata/paquete.ts `readPaquete` (readPacket: a Finding per entry) and of
+ * kata/findings.ts `findingsFile` (findingsText: the findings file as bytes), from a packet as
+ * parsed (packet.ts), whose entries are already read.
+ */
+import { findingLine, type Finding, type Status } from "../kata/findings.js";
+import { withCorrections } from "../kata/correct.js";
+import type { ReadOptions } from "../kata/paquete.js";
+import { numberAt } from "./bytes.js";
 import { corrections } from "./correct.js";
 import { lineBytes, type Packet } from "./packet.js";
-import { OK, STATUS_NAMES, numberAt } from "./read.js";
-
-export type Status = "OK" | "ERR" | "ILL" | "AMB";
-
-export interface Finding {
-  /** Always 9 characters: digits, "?" for an unreadable cell. */
-  readonly number: string;
-  readonly status: Status;
-  /** ILL entries whose content is malformed: a line too long, a foreign character. */
-  readonly reason?: string;
-  /** Correction found exactly one valid number: status OK and `number` is the fix. */
-  readonly corrected?: true;
-  /** With `corrected` or AMB: the reading before correction. */
-  readonly original?: string;
-  /** AMB only: the valid numbers one stroke away, ascending. */
-  readonly candidates?: readonly string[];
-}
-
-export interface ReadOptions {
-  /** Try to mend ERR and ILL entries by one stroke (see correct.ts). */
-  readonly correct?: boolean;
-}
+import { OK, STATUS_NAMES } from "./status.js";
 
 const STATUS: readonly Status[] = STATUS_NAMES;
-
 
 /** One finding per entry, in input order. */
 export function readPacket(packet: Packet, options?: ReadOptions): Finding[] {
   const { lines, statuses, reasons, mendable, size } = packet;
   const correct = options?.correct === true;
-  // Grown by push: measured faster than preallocating, whose 100 000 slots are born in old
-  // space, so that every young finding stored there costs the scavenger a remembered slot.
+  // Grown by push rather than preallocated: a large preallocated array is born in old space,
+  // and every young finding stored in it then costs the garbage collector extra work.
   const findings: Finding[] = [];
   for (let e = 0, m = 0, o = 0; e < size; e++) {
     const number = numberAt(lines, o);
@@ -110,21 +96,5 @@ export function findingsText(packet: Packet, options?: TextOptions): Uint8Array 
 }
 
 function corrected(number: string, status: Status, keys: Int32Array, at: number): Finding {
-  const found = corrections(keys, at);
-  if (found.length === 0) return { number, status };
-  if (found.length === 1) return { number: found[0]!, status: "OK", corrected: true, original: number };
-  return { number, status: "AMB", original: number, candidates: found };
-}
-
-/**
- * A finding's line: `457508000 OK`, `86110??36 ILL`,
- * `888888888 AMB ['888886888', '888888880', '888888988']`. Classic: an OK number alone.
- */
-export function findingLine(finding: Finding, classic = false): string {
-  if (finding.status === "AMB") {
-    const candidates = (finding.candidates ?? []).map((c) => `'${c}'`).join(", ");
-    return `${finding.number} AMB [${candidates}]`;
-  }
-  if (classic && finding.status === "OK") return finding.number;
-  return `${finding.number} ${finding.status}`;
+  return withCorrections({ number, status }, corrections(keys, at));
 }

@@ -1,40 +1,41 @@
 /**
- * The scanner's text format: each entry is 3 lines of art and a blank line.
+ * Fast twin of kata/scanner.ts `entriesOfText` (each entry then read as kata/read.ts
+ * `readEntry` reads it): the scanner's text form, each entry 3 lines of art and a blank line.
  *
- * Cells are read straight from the text by offset, never by slicing it into lines. The text is
- * copied a chunk at a time into bytes with TextEncoder.encodeInto (native, and far cheaper per
- * character than charCodeAt); while a chunk is all ASCII its byte offsets are character offsets,
- * and a regular entry (three 27-character lines, then 27 spaces) takes a fast path over those
- * bytes. Anything else is cut into lines with indexOf and read from the string.
+ * The text is copied a chunk at a time into bytes with TextEncoder.encodeInto (native, and far
+ * cheaper per character than charCodeAt); while a chunk is all ASCII its byte offsets are
+ * character offsets, and a regular entry (three 27-character lines, then 27 spaces) is read
+ * straight from those bytes. Anything else is cut into lines with indexOf and read the general
+ * way.
  */
-import { LINE_WIDTH } from "./cells.js";
-import { PacketBuilder, PacketError, tooManyEntries, type Packet } from "./packet.js";
+import { LINE_WIDTH } from "../kata/digits.js";
 import { CHUNK, asciiBytes, chunk as sharedChunk, chunkView as sharedView, SPACES4 as spaces4 } from "./bytes.js";
-import { decodeEntry, readRegularEntry } from "./read.js";
-import type { Lines } from "./render.js";
+import { decodeEntry, readRegularEntry } from "./entry.js";
+import { PacketBuilder, PacketError, tooManyEntries, type Packet } from "./packet.js";
 
-// Module constants, not imported bindings, in the hot loops: V8 reads an import through its
-// module cell every time.
+// Copied into module constants because the hot loops read them for every entry, and an
+// imported binding is read through an indirection each time.
 const chunk = sharedChunk;
 const chunkView = sharedView;
 const SPACES4 = spaces4;
 
-/** The text's offset of chunk[0], and where the encoded part ends. */
-let chunkStart = 0;
-let chunkEnd = 0;
-/** Whether the chunk is all ASCII, so byte offsets are character offsets. */
-let chunkAscii = false;
+/** Which part of the text the shared chunk holds, for one parse. */
+class Window {
+  /** The text's offset of chunk[0], and where the encoded part ends. */
+  start = 0;
+  end = 0;
+  /** Whether the chunk is all ASCII, so byte offsets are character offsets. */
+  ascii = false;
 
-/** Encode text[from..] into the chunk buffer (up to CHUNK characters; substring of a flat string is a slice, not a copy). */
-function encodeChunk(text: string, from: number): void {
-  const to = Math.min(text.length, from + CHUNK);
-  chunkStart = from;
-  chunkEnd = to;
-  chunkAscii = asciiBytes(text.substring(from, to), chunk);
+  /** Encodes text[from..] into the chunk (up to CHUNK characters; a substring of a flat string is a slice, not a copy). */
+  encode(text: string, from: number): void {
+    this.start = from;
+    this.end = Math.min(text.length, from + CHUNK);
+    this.ascii = asciiBytes(text.substring(from, this.end), chunk);
+  }
 }
 
 const NL = 0x0a;
-const BLANK_LINE = " ".repeat(LINE_WIDTH);
 const FORMAT = "each entry is 3 lines of art and a blank line";
 
 /** Whitespace allowed on a blank line (line ends are handled apart). */
@@ -96,7 +97,7 @@ function readText(text: string, maxEntries: number): Packet | undefined {
  * false if the text holds a CR where the general path would read it.
  */
 function readEntries(text: string, end: number, maxEntries: number, builder: PacketBuilder): boolean {
-  chunkStart = chunkEnd = 0;
+  const window = new Window();
   let pos = 0;
   let crChecked = false;
   while (pos < end) {
@@ -105,7 +106,7 @@ function readEntries(text: string, end: number, maxEntries: number, builder: Pac
     }
     // Runs stop at the chunk's end too: the next one starts from a new chunk.
     for (;;) {
-      const next = readRegularRun(text, pos, end, maxEntries, builder);
+      const next = readRegularRun(window, text, pos, end, maxEntries, builder);
       if (next === pos) break;
       pos = next;
     }
@@ -123,12 +124,7 @@ function readEntries(text: string, end: number, maxEntries: number, builder: Pac
     const e1 = lineEnd(text, e0 + 1);
     if (e1 >= end) throw truncated(line, 2);
     const e2 = lineEnd(text, e1 + 1);
-    builder.add(decodeEntry(
-      text, pos, e0 - pos,
-      text, e0 + 1, e1 - e0 - 1,
-      text, e1 + 1, e2 - e1 - 1,
-      builder.keys,
-    ));
+    builder.add(decodeEntry([text.slice(pos, e0), text.slice(e0 + 1, e1), text.slice(e1 + 1, e2)], builder.keys));
     pos = e2 >= end ? end : blankLine(text, e2, end, line);
   }
   return true;
@@ -143,14 +139,15 @@ const REGULAR = 4 * (LINE_WIDTH + 1);
  * regular (a short or long line, a foreign character, a blank line that is not 27 spaces),
  * which the general path then reads, whatever it holds.
  */
-function readRegularRun(text: string, pos: number, end: number, maxEntries: number, builder: PacketBuilder): number {
-  if (pos + REGULAR > chunkEnd) encodeChunk(text, pos);
-  if (!chunkAscii) return pos;
+function readRegularRun(window: Window, text: string, pos: number, end: number, maxEntries: number, builder: PacketBuilder): number {
+  if (pos + REGULAR > window.end) window.encode(text, pos);
+  if (!window.ascii) return pos;
+  const chunkStart = window.start;
   const bytes = chunk;
   const view = chunkView;
   // Offsets in the chunk: every byte read lies below `end`, within the chunk.
   let o = pos - chunkStart;
-  const last = Math.min(chunkEnd, end) - chunkStart - REGULAR;
+  const last = Math.min(window.end, end) - chunkStart - REGULAR;
   if (o > last) return pos;
   const most = Math.min(maxEntries - builder.size, Math.floor((last - o) / REGULAR) + 1);
   const lines = builder.lines(most);
@@ -198,15 +195,4 @@ function truncated(entryLine: number, artLines: number): PacketError {
   return new PacketError(
     `line ${entryLine}: the last entry has only ${artLines} art line${artLines === 1 ? "" : "s"}; ${FORMAT}`,
   );
-}
-
-/** The scanner file: per entry its 3 lines and a blank line of 27 spaces, each line ending in "\n". */
-export function packetText(entries: readonly Lines[]): string {
-  const parts: string[] = [];
-  for (const [top, middle, bottom] of entries) parts.push(top, middle, bottom, BLANK_LINE);
-  if (parts.length === 0) return "";
-  // A final empty part gives the last "\n" within join, so the result is one flat string
-  // (appending it would leave a rope that is slower to read character by character).
-  parts.push("");
-  return parts.join("\n");
 }

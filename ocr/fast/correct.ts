@@ -1,10 +1,15 @@
 /**
- * Error correction (the classic exercise's last step): the valid numbers one stroke away from
- * an entry, a stroke being one `|` or `_` added or removed in one cell.
+ * Fast twin of kata/correct.ts `corrections`: the valid numbers one stroke away from an entry,
+ * a stroke being one `|` or `_` added or removed in one cell. Instead of trying every variant,
+ * each cell's key gives the digits one stroke away (keys.ts NEIGHBOURS), and the checksum
+ * (kata/checksum.ts, restated inline) is updated for the one digit that changes.
  */
-import { DIGIT_OF, NEIGHBOURS, UNREADABLE } from "./cells.js";
+import { ZERO } from "./bytes.js";
+import { DIGIT_OF, NEIGHBOURS, UNREADABLE } from "./keys.js";
 
-// Scratch space, reused: correction runs on many entries and most find nothing.
+// Scratch space, module state on purpose: correction runs on many entries and most find
+// nothing, so it allocates nothing until it has a candidate. Safe because corrections() is
+// synchronous, fills the scratch before it reads it, and returns fresh strings, never a view.
 const digits = new Int32Array(9);
 /** Candidates as (position * 16 + digit), in the order found. */
 const found = new Int32Array(9 * 10);
@@ -18,8 +23,8 @@ function numberWith(i: number, d: number): string {
   const was = digits[i]!;
   digits[i] = d;
   const number = String.fromCharCode(
-    48 + digits[0]!, 48 + digits[1]!, 48 + digits[2]!, 48 + digits[3]!, 48 + digits[4]!,
-    48 + digits[5]!, 48 + digits[6]!, 48 + digits[7]!, 48 + digits[8]!,
+    ZERO + digits[0]!, ZERO + digits[1]!, ZERO + digits[2]!, ZERO + digits[3]!, ZERO + digits[4]!,
+    ZERO + digits[5]!, ZERO + digits[6]!, ZERO + digits[7]!, ZERO + digits[8]!,
   );
   digits[i] = was;
   return number;

@@ -1,10 +1,13 @@
 /**
- * parsePacket: a request body, in either accepted form, to a Packet.
+ * Fast twin of kata/paquete.ts `paqueteOf` (and, with packet.ts, of `readPaquete`): a request
+ * body, in either accepted form, to a Packet, each entry read as it is met; a PacketError
+ * that says what was expected and where when the body is not a paquete.
  * JSON form: {"Id": "...", "Contenido": [[line1, line2, line3], ...]} (unknown keys ignored).
  * Text form: the scanner's file (see scanner.ts).
  */
-import { ID_PATTERN, MAX_ENTRIES, PacketBuilder, PacketError, tooManyEntries, type Packet } from "./packet.js";
-import { decodeEntry } from "./read.js";
+import { ID_PATTERN } from "../kata/paquete.js";
+import { decodeEntry } from "./entry.js";
+import { MAX_ENTRIES, PacketBuilder, PacketError, tooManyEntries, type Packet } from "./packet.js";
 import { isBlankChar, parseText } from "./scanner.js";
 
 const JSON_FORM = `{"Id": "...", "Contenido": [[line1, line2, line3], ...]}`;
@@ -89,10 +92,7 @@ function parseJson(value: unknown, maxEntries: number): Packet {
         throw new PacketError(`Contenido[${i}][${j}] must be a string, got ${kindOf(line)}`);
       }
     }
-    const s0 = entry[0] as string;
-    const s1 = entry[1] as string;
-    const s2 = entry[2] as string;
-    builder.add(decodeEntry(s0, 0, s0.length, s1, 0, s1.length, s2, 0, s2.length, builder.keys));
+    builder.add(decodeEntry(entry as [string, string, string], builder.keys));
   }
   return builder.finish(id);
 }

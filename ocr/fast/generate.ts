@@ -1,31 +1,23 @@
 /**
- * Generating packet content the way the original packet service did: valid readings, some
- * spoiled on purpose at preset rates, with the findings the reader must produce (the key).
+ * Fast twin of kata/generate.ts `generate`: paquete content drawn the way the original packet
+ * service drew it, from the same PRNG draws in the same order, so the same options give the
+ * same entries and key.
  *
  * generador draws a packet per request, up to 100 000 entries, so drawing only fills two small
  * typed arrays (the numbers, a byte per digit, and the statuses) and notes the few cells that
  * are not digits; wire.ts writes the answer's bytes straight from them. Art lines and key lines
  * are made only when asked for.
  */
-import { DIGIT_OF, LINE_WIDTH, PATTERN_KEYS, UNREADABLE, oneChangeKeys } from "./cells.js";
-import { Random } from "./random.js";
-import { asciiString } from "./bytes.js";
-import { ERR, ILL, STATUS_NAMES, numberAt } from "./read.js";
-import type { Lines } from "./render.js";
-import { TEXT_ENTRY_BYTES, textBytes } from "./wire.js";
+import { PATTERNS, digitOf, oneStrokeFrom } from "../kata/digits.js";
+import { ONE_STROKE_SHARE, type GenerateOptions } from "../kata/generate.js";
+import { Random } from "../kata/random.js";
+import type { Lines } from "../kata/read.js";
+import { draw } from "../kata/render.js";
+import { QUESTION_MARK, ZERO, numberAt } from "./bytes.js";
+import { DIGIT_OF, UNREADABLE, keyOf, patternOf } from "./keys.js";
+import { ERR, ILL, STATUS_NAMES } from "./status.js";
 
-export interface GenerateOptions {
-  /** Number of entries. */
-  readonly count: number;
-  /** PRNG seed (uint32): the same options always give the same entries. */
-  readonly seed: number;
-  /** Share of entries with a checksum error, in [0, 1]. */
-  readonly errRate: number;
-  /** Share of entries with a scan error (unreadable cells), in [0, 1]; errRate + illRate <= 1. */
-  readonly illRate: number;
-}
-
-/** By status (see read.ts), what follows the number on its key line. */
+/** By status (status.ts), what follows the number on its key line. */
 const STATUS_SUFFIX = STATUS_NAMES.map((name) => ` ${name}`);
 
 /** A generated packet: what each entry shows and what the reader must find. */
@@ -41,23 +33,24 @@ export class Generated {
      */
     readonly numbers: Uint8Array,
     /**
-     * Per entry, the status the reader must give without correction: OK, ERR or ILL (see
-     * read.ts). Only an ILL entry has cells that show no digit.
+     * Per entry, the status the reader must give without correction: OK, ERR or ILL (status.ts). Only an ILL entry has cells that show no digit.
      */
     readonly statuses: Uint8Array,
-    /** The keys (see cells.ts) of the cells that show no digit, the "?" of `numbers`, in their order. */
+    /** The keys (keys.ts) of the cells that show no digit, the "?" of `numbers`, in their order. */
     readonly spoiled: readonly number[],
   ) {}
 
-  /** Each entry's 3 art lines (slices of one string: a slice is a view, not a copy). */
+  /** Each entry's 3 art lines, drawn by the kata (kata/render.ts `draw`), apart from wire.ts. */
   get entries(): Lines[] {
     if (this.#entries === undefined) {
-      // Cut from the text form: per entry 3 art lines and a blank one, each ending in "\n".
-      const text = asciiString(textBytes(this));
       const entries: Lines[] = [];
-      const width = LINE_WIDTH;
-      for (let e = 0, o = 0; e < this.size; e++, o += TEXT_ENTRY_BYTES) {
-        entries.push([text.slice(o, o + width), text.slice(o + width + 1, o + 2 * width + 1), text.slice(o + 2 * width + 2, o + 3 * width + 2)]);
+      let next = 0;
+      for (let c = 0; c < this.numbers.length; c += 9) {
+        const cells: string[] = [];
+        for (const code of this.numbers.subarray(c, c + 9)) {
+          cells.push(code === QUESTION_MARK ? patternOf(this.spoiled[next++]!) : PATTERNS[code - ZERO]!);
+        }
+        entries.push(draw(cells));
       }
       this.#entries = entries;
     }
@@ -73,15 +66,9 @@ export class Generated {
   }
 }
 
-const ZERO = 0x30;
-const QUESTION_MARK = 0x3f;
-
-/** Share of scan errors that spoil one cell by a single stroke (the rest spoil two cells at random). */
-const ONE_STROKE_SHARE = 0.75;
-
-/** Per digit, the keys of the non-digit patterns one stroke away from it. */
-const ONE_STROKE_NON_DIGITS: readonly (readonly number[])[] = PATTERN_KEYS.map((key) =>
-  oneChangeKeys(key).filter((near) => DIGIT_OF[near] === UNREADABLE),
+/** Per digit, the keys of the non-digit cells one stroke away from it, in the kata's order. */
+const ONE_STROKE_NON_DIGITS: readonly (readonly number[])[] = PATTERNS.map((pattern) =>
+  oneStrokeFrom(pattern).filter((cell) => digitOf(cell) === undefined).map(keyOf),
 );
 
 function checkOptions(options: GenerateOptions): void {
@@ -98,10 +85,10 @@ function checkOptions(options: GenerateOptions): void {
 /**
  * Digits are drawn four at a time (0..9999), each draw taken as two pairs (00..99) read
  * through 100-entry tables: a pair's two ASCII bytes, and its share of the checksum at each
- * of the four pair places (weights 9 and 8, 7 and 6, 5 and 4, 3 and 2). The PRNG and the
- * arithmetic per digit were most of generation's cost. Tables this small stay in the fastest
- * cache between requests: 10 000-entry ones (80 KB) read faster in a quiet loop, but cost more
- * inside the server, whose other work evicts them.
+ * of the four pair places (weights 9 and 8, 7 and 6, 5 and 4, 3 and 2): kata/checksum.ts
+ * restated as tables, since the PRNG and the arithmetic per digit are most of generation's
+ * cost. Tables this small stay in the fastest cache between requests, which larger ones, read
+ * among the server's other work, do not.
  */
 const PAIR_ASCII = Uint16Array.from({ length: 100 }, (_, p) => (ZERO + Math.floor(p / 10)) | ((ZERO + (p % 10)) << 8));
 const pairShare = (weight: number) => Uint8Array.from({ length: 100 }, (_, p) => weight * Math.floor(p / 10) + (weight - 1) * (p % 10));
@@ -121,6 +108,7 @@ const hundreds = (q: number) => (q * 5243) >>> 19;
  * service did; a computed 11 is 0).
  */
 function drawValid(random: Random, numbers: Uint8Array, view: DataView, at: number): void {
+  const zero = ZERO;
   for (;;) {
     const first = random.int(10_000);
     const next = random.int(10_000);
@@ -132,7 +120,7 @@ function drawValid(random: Random, numbers: Uint8Array, view: DataView, at: numb
     if (last !== 10) {
       view.setInt32(at, PAIR_ASCII[p0]! | (PAIR_ASCII[p1]! << 16), true);
       view.setInt32(at + 4, PAIR_ASCII[p2]! | (PAIR_ASCII[p3]! << 16), true);
-      numbers[at + 8] = ZERO + last;
+      numbers[at + 8] = zero + last;
       return;
     }
   }

@@ -1,19 +1,22 @@
 /**
- * A generated packet's wire forms, written straight into bytes from its numbers: the JSON
- * form, indented exactly as JSON.stringify(paquete, null, 2) indents it or compact as
- * JSON.stringify(paquete) writes it, and the scanner's text. Each ends with a line end.
+ * Fast twin of kata/scanner.ts `packetText` (textBytes) and of JSON.stringify of the paquete
+ * (jsonBytes), for what generate.ts drew: a generated packet's wire forms, written straight
+ * into bytes from its numbers: the JSON form, indented exactly as JSON.stringify(paquete,
+ * null, 2) indents it or compact as JSON.stringify(paquete) writes it, and the scanner's text.
+ * Each ends with a line end.
  *
  * This is generador's hot path, so no per-entry string is ever made: an entry's frame (quotes,
  * brackets, indentation, line ends) is the same for every entry, so it is written once and
  * copied natively over the whole buffer, and then only the art is written in, a 4-byte word
- * per cell row. Nothing in a paquete needs escaping: an Id is checked against the rule parse.ts applies,
- * art is " _|", key lines are digits, "?", a space and capitals.
+ * per cell row. Nothing in a paquete needs escaping: an Id is checked against kata/paquete.ts
+ * ID_PATTERN, art is " _|", key lines are digits, "?", a space and capitals.
  */
-import { LINE_WIDTH, PATTERN_KEYS } from "./cells.js";
+import { LINE_WIDTH } from "../kata/digits.js";
+import { ID_PATTERN } from "../kata/paquete.js";
+import { QUESTION_MARK, ZERO, asciiCodes } from "./bytes.js";
 import type { Generated } from "./generate.js";
-import { ID_PATTERN } from "./packet.js";
-import { asciiCodes } from "./bytes.js";
-import { ILL, STATUS_NAMES } from "./read.js";
+import { PATTERN_KEYS } from "./keys.js";
+import { ILL, STATUS_NAMES } from "./status.js";
 
 /**
  * Where a form's bytes are written: a new zeroed Uint8Array unless the caller has better.
@@ -59,13 +62,8 @@ const TEXT = new EntryFrame("", "\n", `\n${" ".repeat(LINE_WIDTH)}\n`, "");
 const INDENTED = new EntryFrame('    [\n      "', '",\n      "', '"\n    ]', ",\n");
 const COMPACT = new EntryFrame('["', '","', '"]', ",");
 
-const ZERO = 0x30;
-const QUESTION_MARK = 0x3f;
 
-/** Bytes of one entry in the text form. */
-export const TEXT_ENTRY_BYTES = TEXT.stencil.length;
-
-/** A cell row's 3 characters as a little-endian word, by its 6 class bits (first character highest). */
+/** A cell row's 3 characters as a little-endian word, by its 6 class bits (first character highest; classes as keys.ts). */
 const DRAWN_ROW: Int32Array = (() => {
   const chars = [0x20, 0x5f, 0x7c, 0x3f];
   const table = new Int32Array(64);
@@ -79,8 +77,8 @@ const DIGIT_ROWS = Int32Array.from({ length: 30 }, (_, j) => DRAWN_ROW[(PATTERN_
 /**
  * The rows of two digit cells side by side, PAIR_ROWS[3p + r] for row r of the pair p = 10 *
  * first + second: 6 bytes of art and 2 spaces (overwritten by the next write), as a double.
- * A DataView writes 8 bytes at once only as a double (or a BigInt, far slower), and halving
- * the writes about halves the cost of writing the art. Each of these 8 bytes is " ", "_" or "|", so
+ * A DataView writes 8 bytes at once only as a double (a BigInt is far slower), and half as many
+ * writes cost about half as much. Each of these 8 bytes is " ", "_" or "|", so
  * the top byte makes every double a normal number, never a NaN: its bytes go out unchanged.
  */
 const PAIR_ROWS: Float64Array = (() => {
@@ -116,6 +114,8 @@ function writeEntries(generated: Generated, frame: EntryFrame, out: Uint8Array, 
   for (let done = length; done < size * length; done *= 2) out.copyWithin(at + done, at, at + Math.min(done, size * length - done));
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const [l0, l1, l2] = lines;
+  const zero = ZERO;
+  const unreadable = QUESTION_MARK;
   let nextSpoiled = 0;
   for (let e = 0, c = 0, o = at; e < size; e++, o += length) {
     // Each write's bytes past its cells are the next cells', written next, or the frame's byte
@@ -123,20 +123,20 @@ function writeEntries(generated: Generated, frame: EntryFrame, out: Uint8Array, 
     if (statuses[e] !== ILL) {
       // Only digits (only an ILL entry has cells that show none): four pairs, then the 9th.
       for (let x = o, last = c + 8; c < last; c += 2, x += 6) {
-        const p = 3 * (10 * numbers[c]! + numbers[c + 1]! - 11 * ZERO);
+        const p = 3 * (10 * numbers[c]! + numbers[c + 1]! - 11 * zero);
         view.setFloat64(x + l0, PAIR_ROWS[p]!, true);
         view.setFloat64(x + l1, PAIR_ROWS[p + 1]!, true);
         view.setFloat64(x + l2, PAIR_ROWS[p + 2]!, true);
       }
-      const r = 3 * (numbers[c++]! - ZERO);
+      const r = 3 * (numbers[c++]! - zero);
       view.setUint32(o + 24 + l0, DIGIT_ROWS[r]!, true);
       view.setUint32(o + 24 + l1, DIGIT_ROWS[r + 1]!, true);
       view.setUint32(o + 24 + l2, DIGIT_ROWS[r + 2]!, true);
     } else {
       for (let x = o, last = c + 9; c < last; c++, x += 3) {
         const code = numbers[c]!;
-        if (code !== QUESTION_MARK) {
-          const r = 3 * (code - ZERO);
+        if (code !== unreadable) {
+          const r = 3 * (code - zero);
           view.setUint32(x + l0, DIGIT_ROWS[r]!, true);
           view.setUint32(x + l1, DIGIT_ROWS[r + 1]!, true);
           view.setUint32(x + l2, DIGIT_ROWS[r + 2]!, true);
@@ -157,7 +157,7 @@ function writeEntries(generated: Generated, frame: EntryFrame, out: Uint8Array, 
 
 /** The scanner's text form: per entry 3 art lines and a blank one. */
 export function textBytes(generated: Generated, allocate: Allocate = zeroed): Uint8Array {
-  const out = allocate(generated.size * TEXT_ENTRY_BYTES + 4);
+  const out = allocate(generated.size * TEXT.stencil.length + 4);
   return out.subarray(0, writeEntries(generated, TEXT, out, 0));
 }
 

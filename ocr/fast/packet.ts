@@ -1,23 +1,23 @@
 /**
- * A parsed packet ("paquete"): each entry already read, kept as the findings text the reader
- * gives before correction (`457508000 OK`, one line per entry), so answering never touches
- * the input again and the default answer is already written. Only the entries correction
- * could mend keep their cell keys. Reading while parsing saves a second pass over the entries:
- * for a 100 000-entry packet that pass no longer fits a cache.
+ * Fast twin of kata/paquete.ts `readPaquete` without correction: a packet as read, not its
+ * entries. Each entry is read while the packet is parsed and kept as the findings text before
+ * correction (`457508000 OK`, one line per entry), so answering never touches the input again
+ * and the default answer is already written; only the entries correction could mend keep their
+ * cell keys. Reading while parsing saves a second pass over the entries, which for a large
+ * packet no longer fits a cache.
  */
-import { OK, STATUS_NAMES, readKeys } from "./read.js";
+import { readKeys } from "./entry.js";
+import { OK, STATUS_NAMES } from "./status.js";
 
 /** Most entries a packet may hold unless the caller says otherwise. */
 export const MAX_ENTRIES = 100_000;
-
-/** What an Id may be: 1 to 64 letters, digits, "_" or "-" (a KSUID is 27 of them). */
-export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** A problem with the request as a whole; the message says what was expected and where. */
 export class PacketError extends Error {
   override name = "PacketError";
 }
 
+/** A packet as read: its Id, and per entry the finding before correction (not its art). */
 export interface Packet {
   /** The JSON form's Id, when it had one. */
   readonly id?: string;
@@ -29,13 +29,13 @@ export interface Packet {
    * when OK, else 14: its offset follows from the statuses before it.
    */
   readonly lines: Uint8Array;
-  /** Per entry, OK, ERR or ILL (see read.ts). */
+  /** Per entry, OK, ERR or ILL (status.ts). */
   readonly statuses: Uint8Array;
   /** Why an entry's content is malformed (too long a line, a foreign character), by entry index. */
   readonly reasons: ReadonlyMap<number, string>;
   /**
    * The entries correction could mend (ERR, or ILL and well formed), ascending, and their cell
-   * keys (see cells.ts): entry mendable.entries[m] has keys mendable.keys[9m..9m+8].
+   * keys (keys.ts): entry mendable.entries[m] has keys mendable.keys[9m..9m+8].
    */
   readonly mendable: { readonly entries: Int32Array; readonly keys: Int32Array };
 }
