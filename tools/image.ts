@@ -270,7 +270,8 @@ function inputsDigest(paths: readonly string[]): string {
 export async function ensureImage(root: string, name: string, fn: StackFunction, copy: readonly string[] = [], log?: (line: string) => void): Promise<Image> {
   // This file too: how the context is laid out and the stages played is part of the build.
   const player = join(root, "tools", "image.ts");
-  const digest = inputsDigest([player, join(root, "template", fn.lang), resolve(root, fn.handler), ...copy.map((path) => resolve(root, path))]);
+  // And the Node.js that runs the build's RUN steps (CI builds on Node 24 after Node 20).
+  const digest = `${process.version}:${inputsDigest([player, join(root, "template", fn.lang), resolve(root, fn.handler), ...copy.map((path) => resolve(root, path))])}`;
   const stamp = join(root, "build", `${name}.stages`, "inputs.json");
   if (existsSync(stamp)) {
     const built = JSON.parse(readFileSync(stamp, "utf8")) as { digest: string; image: Image };
