@@ -2,6 +2,9 @@
 // out exactly as `faas-cli build --shrinkwrap` writes it; then the template's Dockerfile is
 // played stage by stage, each stage in a folder standing for its filesystem: WORKDIR, ENV, COPY
 // and RUN are carried out, the rest (FROM images, USER, HEALTHCHECK, CMD) only needs Docker.
+// As BuildKit does, only the stages the last one needs are played, with FROM lines resolved for
+// this machine's platform: a stage that only another platform's image starts from (arm/v7's
+// runtime, whose RUN installs Alpine packages) is never run here.
 // The last stage's working directory and environment are what the image would run.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -16,6 +19,8 @@ export interface Instruction {
 
 export interface Stage {
   readonly name: string;
+  /** What FROM names (an image or an earlier stage), without --platform and AS, unexpanded. */
+  readonly from: string;
   readonly instructions: readonly Instruction[];
 }
 
@@ -27,7 +32,7 @@ export interface Image {
 }
 
 export function parseDockerfile(text: string): Stage[] {
-  const stages: { name: string; instructions: Instruction[] }[] = [];
+  const stages: { name: string; from: string; instructions: Instruction[] }[] = [];
   const lines = text.replace(/\\\r?\n/g, " ").split(/\r?\n/);
   for (const line of lines) {
     const match = /^\s*([A-Za-z]+)\s+(.*?)\s*$/.exec(line);
@@ -36,12 +41,61 @@ export function parseDockerfile(text: string): Stage[] {
     const args = match[2]!;
     if (keyword === "FROM") {
       const alias = /\sAS\s+(\S+)$/i.exec(args)?.[1];
-      stages.push({ name: alias ?? String(stages.length), instructions: [] });
+      const from = args.split(/\s+/).find((word) => !word.startsWith("--"))!;
+      stages.push({ name: alias ?? String(stages.length), from, instructions: [] });
     } else if (stages.length > 0) {
       stages.at(-1)!.instructions.push({ keyword, args });
     }
   }
   return stages;
+}
+
+/** The ARGs declared before the first FROM, with their defaults ("" when none). */
+export function globalArgs(text: string): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s*FROM\s/i.test(line)) break;
+    const match = /^\s*ARG\s+(\w+)(?:=(\S*))?\s*$/i.exec(line);
+    if (match) args[match[1]!] = match[2] ?? "";
+  }
+  return args;
+}
+
+/** $X, ${X}, ${X:-default} and ${X:+alternative}, as builders expand FROM lines. */
+export function expandArgs(text: string, vars: Readonly<Record<string, string>>): string {
+  return text.replace(/\$\{(\w+)(?::([-+])([^}]*))?\}|\$(\w+)/g, (_all, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+    const value = vars[braced ?? bare!] ?? "";
+    if (op === "-") return value === "" ? word! : value;
+    if (op === "+") return value === "" ? "" : word!;
+    return value;
+  });
+}
+
+/** The platform variables FROM lines see when building for this machine (BuildKit's names). */
+export function hostPlatformArgs(arch: string = process.arch): Record<string, string> {
+  const [targetArch, variant] = arch === "x64" ? ["amd64", ""] : arch === "arm" ? ["arm", "v7"] : [arch, ""];
+  const platform = `linux/${targetArch}${variant ? `/${variant}` : ""}`;
+  return { BUILDPLATFORM: platform, TARGETPLATFORM: platform, TARGETOS: "linux", TARGETARCH: targetArch!, TARGETVARIANT: variant! };
+}
+
+/**
+ * The stages a build of the last stage needs, in file order: the last, the stage each needed one
+ * starts FROM (resolved with `vars`) and every stage a needed one copies --from.
+ */
+export function neededStages(stages: readonly Stage[], vars: Readonly<Record<string, string>>): Stage[] {
+  const byName = new Map(stages.map((stage) => [stage.name, stage]));
+  const needed = new Set<Stage>();
+  const visit = (stage: Stage | undefined): void => {
+    if (!stage || needed.has(stage)) return;
+    needed.add(stage);
+    visit(byName.get(expandArgs(stage.from, vars)));
+    for (const { keyword, args } of stage.instructions) {
+      const from = keyword === "COPY" ? /--from=(\S+)/.exec(args)?.[1] : undefined;
+      if (from !== undefined) visit(byName.get(expandArgs(from, vars)));
+    }
+  };
+  visit(stages.at(-1));
+  return stages.filter((stage) => needed.has(stage));
 }
 
 /** ENV a=1 b="two words" (and the legacy ENV a value). */
@@ -135,19 +189,30 @@ function copyFolderModes(source: string, to: string, filter: (path: string) => b
   }
 }
 
-/** Plays the context's Dockerfile into build/<name>.stages/<stage>/ folders. */
-export async function buildImage(context: string, log: (line: string) => void = () => {}): Promise<Image> {
-  const stages = parseDockerfile(readFileSync(join(context, "Dockerfile"), "utf8"));
+/**
+ * Plays the context's Dockerfile into build/<name>.stages/<stage>/ folders, for this machine's
+ * platform; `buildArgs` as --build-arg gives them (NODE_LINE=22).
+ */
+export async function buildImage(context: string, log: (line: string) => void = () => {}, buildArgs: Readonly<Record<string, string>> = {}): Promise<Image> {
+  const text = readFileSync(join(context, "Dockerfile"), "utf8");
+  const all = parseDockerfile(text);
+  const vars = { ...globalArgs(text), ...hostPlatformArgs(), ...buildArgs };
+  const stages = neededStages(all, vars);
+  for (const stage of all) if (!stages.includes(stage)) log(`skipped stage ${stage.name} (not needed for ${vars["TARGETPLATFORM"]})`);
   const dockerignore = join(context, ".dockerignore");
   const ignored = ignoredBy(existsSync(dockerignore) ? readFileSync(dockerignore, "utf8").split(/\r?\n/).filter((l) => l && !l.startsWith("#")) : []);
   const stagesDir = `${context.replace(/[/\\]$/, "")}.stages`;
   rmSync(stagesDir, { recursive: true, force: true });
 
   let image: Image | undefined;
+  const played = new Map<string, Image & { workdir: string }>();
   for (const stage of stages) {
     const root = join(stagesDir, stage.name);
-    const env: Record<string, string> = {};
-    let workdir = "/";
+    // A stage FROM an earlier one starts from its files, environment and working directory.
+    const base = played.get(expandArgs(stage.from, vars));
+    const env: Record<string, string> = { ...base?.env };
+    let workdir = base?.workdir ?? "/";
+    if (base) cpSync(join(stagesDir, expandArgs(stage.from, vars)), root, { recursive: true, verbatimSymlinks: true });
     mkdirSync(root, { recursive: true });
     for (const { keyword, args } of stage.instructions) {
       const cwd = join(root, workdir);
@@ -181,6 +246,7 @@ export async function buildImage(context: string, log: (line: string) => void = 
       }
     }
     image = { dir: join(root, workdir), env };
+    played.set(stage.name, { ...image, workdir });
   }
   if (!image) throw new Error(`${context}/Dockerfile has no stages`);
   return image;
@@ -204,7 +270,8 @@ function inputsDigest(paths: readonly string[]): string {
 export async function ensureImage(root: string, name: string, fn: StackFunction, copy: readonly string[] = [], log?: (line: string) => void): Promise<Image> {
   // This file too: how the context is laid out and the stages played is part of the build.
   const player = join(root, "tools", "image.ts");
-  const digest = inputsDigest([player, join(root, "template", fn.lang), resolve(root, fn.handler), ...copy.map((path) => resolve(root, path))]);
+  // And the Node.js that runs the build's RUN steps (CI builds on Node 24 after Node 20).
+  const digest = `${process.version}:${inputsDigest([player, join(root, "template", fn.lang), resolve(root, fn.handler), ...copy.map((path) => resolve(root, path))])}`;
   const stamp = join(root, "build", `${name}.stages`, "inputs.json");
   if (existsSync(stamp)) {
     const built = JSON.parse(readFileSync(stamp, "utf8")) as { digest: string; image: Image };

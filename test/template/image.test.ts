@@ -3,12 +3,13 @@
 import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, inject, test } from "vitest";
-import { buildImage, layoutContext, parseDockerfile, parseEnv } from "../../tools/image.js";
+import { buildImage, expandArgs, globalArgs, hostPlatformArgs, layoutContext, neededStages, parseDockerfile, parseEnv } from "../../tools/image.js";
 import { IMAGE_USER, startFunction } from "../../tools/run.js";
 
 const ROOT = process.cwd();
 const dockerfile = readFileSync("template/node22-ts/Dockerfile", "utf8");
 const stages = parseDockerfile(dockerfile);
+const args = globalArgs(dockerfile);
 const stage = (name: string) => stages.find((s) => s.name === name)!;
 
 function filesUnder(dir: string): string[] {
@@ -18,20 +19,74 @@ function filesUnder(dir: string): string[] {
 }
 
 describe("Dockerfile", () => {
-  test("pins a watchdog with linux/arm/v7 (0.10.7) as a build arg, and an exact Node 22 image", () => {
+  test("pins a watchdog with linux/arm/v7 (0.10.7), Node 24 by default, exact images and Alpine's nodejs for arm/v7", () => {
     expect(dockerfile).toMatch(/^ARG WATCHDOG_VERSION=0\.10\.7$/m);
     expect(dockerfile).toMatch(/^FROM --platform=\$TARGETPLATFORM ghcr\.io\/openfaas\/of-watchdog:\$\{WATCHDOG_VERSION\} AS watchdog$/m);
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:22\.\d+\.\d+-alpine3\.\d+$/m);
+    // The default line is written in the FROM lines that use it (buildah picks stages before
+    // it applies ARG defaults), the same in both.
+    expect(args["NODE_LINE"]).toBe("");
+    expect([stage("build").from, stage("ship").from].map((from) => /\$\{NODE_LINE:-(\d+)\}/.exec(from)?.[1])).toEqual(["24", "24"]);
+    expect(args["NODE24_IMAGE"]).toMatch(/^node:24\.\d+\.\d+-alpine3\.\d+$/);
+    expect(args["NODE22_IMAGE"]).toMatch(/^node:22\.\d+\.\d+-alpine3\.\d+$/);
+    expect(args["ALPINE_IMAGE"]).toMatch(/^alpine:3\.\d+$/);
+    expect(args["ALPINE_NODEJS"]).toMatch(/^24\.\d+\.\d+-r\d+$/);
+    // The Node 24 image and Alpine's nodejs come from the same Alpine release.
+    expect(args["NODE24_IMAGE"]!.split("-alpine")[1]).toBe(args["ALPINE_IMAGE"]!.split(":")[1]);
   });
 
   test("installs and compiles on the build platform, ships on the target platform, with no platform of its own", () => {
     // No default platform: an empty one lets buildah/podman follow their target (a default
     // like linux/amd64 built amd64 ship stages on arm64 hosts). test/oci proves it with buildah.
     expect(dockerfile).toMatch(/^ARG BUILDPLATFORM\nARG TARGETPLATFORM$/m);
-    expect(dockerfile).toMatch(/^FROM --platform=\$BUILDPLATFORM \$\{NODE_IMAGE\} AS build$/m);
-    expect(dockerfile).toMatch(/^FROM --platform=\$TARGETPLATFORM \$\{NODE_IMAGE\} AS ship$/m);
     expect(dockerfile).not.toMatch(/PLATFORM:-/);
-    expect(stages.map((s) => s.name)).toEqual(["watchdog", "build", "ship"]);
+    for (const line of ["24", "22"]) {
+      expect(stage(`toolchain-${line}`).from).toBe(`\${NODE${line}_IMAGE}`);
+      expect(dockerfile).toMatch(new RegExp(`^FROM --platform=\\$BUILDPLATFORM \\$\\{NODE${line}_IMAGE\\} AS toolchain-${line}$`, "m"));
+      expect(dockerfile).toMatch(new RegExp(`^FROM --platform=\\$TARGETPLATFORM \\$\\{NODE${line}_IMAGE\\} AS runtime-${line}$`, "m"));
+    }
+    expect(dockerfile).toMatch(/^FROM --platform=\$TARGETPLATFORM \$\{ALPINE_IMAGE\} AS runtime-24-v7$/m);
+    expect(stage("build").from).toBe("toolchain-${NODE_LINE:-24}");
+    expect(stage("ship").from).toBe("runtime-${NODE_LINE:-24}${TARGETVARIANT:+-}${TARGETVARIANT}");
+    expect(stages.map((s) => s.name)).toEqual(["watchdog", "toolchain-24", "toolchain-22", "build", "runtime-24", "runtime-24-v7", "runtime-22", "runtime-22-v7", "ship"]);
+  });
+
+  // What each platform's build takes, as BuildKit and buildah pick stages (buildah builds only
+  // the stages the target needs; test/oci checks the arm64 and amd64 builds with buildah).
+  const platforms = {
+    "linux/amd64": hostPlatformArgs("x64"),
+    "linux/arm64": hostPlatformArgs("arm64"),
+    "linux/arm/v7": hostPlatformArgs("arm"),
+  } as const;
+  const imageOf = (name: string, vars: Record<string, string>) => expandArgs(stage(name).from, vars);
+
+  test.each(Object.keys(platforms) as (keyof typeof platforms)[])("%s: the stages each line takes, its runtime image, and what runs under emulation", (platform) => {
+    for (const line of ["24", "22"]) {
+      const vars = { ...args, ...platforms[platform], NODE_LINE: line };
+      const names = neededStages(stages, vars).map((s) => s.name);
+      const runtime = platform === "linux/arm/v7" ? `runtime-${line}-v7` : `runtime-${line}`;
+      expect(names, `${platform} Node ${line}`).toEqual(expect.arrayContaining(["watchdog", `toolchain-${line}`, "build", runtime, "ship"]));
+      expect(names.filter((name) => name.startsWith("toolchain-") || name.startsWith("runtime-")).sort()).toEqual(
+        [`toolchain-${line}`, runtime, ...(runtime === "runtime-22-v7" ? ["runtime-22"] : [])].sort(),
+      );
+      // Target-platform stages (all but the build chain) run nothing, except arm/v7's Node 24 base.
+      const emulated = neededStages(stages, vars)
+        .filter((s) => !["build", `toolchain-${line}`].includes(s.name))
+        .flatMap((s) => s.instructions.filter((i) => i.keyword === "RUN").map((i) => `${s.name}: ${i.args}`));
+      if (platform === "linux/arm/v7" && line === "24") {
+        expect(emulated).toEqual([
+          'runtime-24-v7: apk add --no-cache "nodejs=${ALPINE_NODEJS}" && addgroup -g 1000 node && adduser -D -u 1000 -G node -s /bin/sh node',
+        ]);
+        expect(imageOf("runtime-24-v7", vars)).toBe(args["ALPINE_IMAGE"]);
+      } else {
+        expect(emulated).toEqual([]);
+        expect(imageOf(`runtime-${line}`, vars)).toBe(args[`NODE${line}_IMAGE`]);
+      }
+    }
+  });
+
+  test("a plain buildah build sees no TARGETVARIANT and no ARG defaults when it picks stages: Node 24, the amd64/arm64 runtime", () => {
+    const none = Object.fromEntries(Object.keys(args).map((name) => [name, ""]));
+    expect(neededStages(stages, none).map((s) => s.name)).toEqual(["watchdog", "toolchain-24", "build", "runtime-24", "ship"]);
   });
 
   test("every build step is an npm command, tests run before dev dependencies are pruned", () => {
@@ -127,4 +182,56 @@ describe("the image that runs", () => {
     const context = layoutContext(ROOT, "failing", { lang: "node22-ts", handler: "./build/failing-handler", image: "test/failing" });
     await expect(buildImage(context)).rejects.toThrow(/RUN npm test exited with 1[\s\S]*is red/);
   }, 120_000);
+});
+
+describe("tools/image.ts plays what this machine's build needs, as BuildKit does", () => {
+  const context = join(ROOT, "build", "player-stages");
+  const stagesDir = `${context}.stages`;
+  const variant = hostPlatformArgs()["TARGETVARIANT"];
+  const other = variant === "v7" ? "" : "-v7";
+  const setup = () => {
+    rmSync(context, { recursive: true, force: true });
+    mkdirSync(context, { recursive: true });
+    // A stage only another platform starts from fails if it is run here.
+    writeFileSync(
+      join(context, "Dockerfile"),
+      [
+        "ARG TARGETVARIANT",
+        "ARG LINE=a",
+        "FROM --platform=$TARGETPLATFORM example/base AS base-a",
+        "WORKDIR /app",
+        "ENV FROM_BASE=a",
+        "RUN echo a > base.txt",
+        `FROM --platform=$TARGETPLATFORM example/base AS base-a${other}`,
+        "RUN echo this stage is for another platform; exit 3",
+        `FROM --platform=$TARGETPLATFORM example/base AS base-a${variant ? `-${variant}` : ""}-unused`,
+        "RUN exit 4",
+        "FROM --platform=$TARGETPLATFORM example/base AS base-b",
+        "WORKDIR /app",
+        "RUN echo b > base.txt",
+        "FROM base-${LINE}${TARGETVARIANT:+-}${TARGETVARIANT} AS final",
+        "RUN cp base.txt copied.txt",
+        "",
+      ].join("\n"),
+    );
+  };
+
+  test("skips stages no needed stage starts from or copies from; a stage FROM a stage starts from its files, ENV and WORKDIR", async () => {
+    setup();
+    const lines: string[] = [];
+    const image = await buildImage(context, (line) => lines.push(line));
+    expect(image.dir).toBe(join(stagesDir, "final", "app"));
+    expect(image.env).toEqual({ FROM_BASE: "a" });
+    expect(readFileSync(join(image.dir, "copied.txt"), "utf8")).toBe("a\n");
+    expect(readdirSync(stagesDir).sort()).toEqual(["base-a", "final"]);
+    expect(lines.filter((line) => line.startsWith("skipped stage")).length).toBe(3);
+  });
+
+  test("build args choose the stages, as NODE_LINE=22 does", async () => {
+    setup();
+    const image = await buildImage(context, () => {}, { LINE: "b" });
+    expect(readFileSync(join(image.dir, "copied.txt"), "utf8")).toBe("b\n");
+    expect(image.env).toEqual({});
+    expect(readdirSync(stagesDir).sort()).toEqual(["base-b", "final"]);
+  });
 });

@@ -3,37 +3,38 @@
 # exact names its FROM lines ask for, so that the unmodified Dockerfile builds with
 # `--pull=never` on a machine that reaches no container registry.
 #
-#   tools/oci/stand-ins.sh NODE_IMAGE WATCHDOG_IMAGE    e.g. node:22.23.1-alpine3.24 ghcr.io/openfaas/of-watchdog:0.10.7
+#   tools/oci/stand-ins.sh IMAGE...    e.g. node:24.17.0-alpine3.24 alpine:3.24 ghcr.io/openfaas/of-watchdog:0.10.7
 #
-# How they differ from the real images (so what a build on them cannot prove):
+# The kind of stand-in follows the name (node:*, alpine:*, */of-watchdog:*). How they differ
+# from the real images (so what a build on them cannot prove):
 # - Node: Debian 12 glibc libraries and busybox's sh, not Alpine's musl and busybox; Node.js
 #   from the npm registry's node-linux-<arch> package of the same major line (the exact patch
 #   release when the registry has it), npm from the npm package. Like the official image: user
 #   and group node (1000:1000, home /home/node), /tmp 1777, node and npm on PATH, an entrypoint
 #   that runs `node` when the first argument is a flag or no command. linux/amd64 and
-#   linux/arm64 run Node; linux/arm/v7 holds busybox only (npm has no armv7 Node of this line),
-#   enough to prove which variant a build picks, not to run it.
+#   linux/arm64 run Node. Node 22 and older also get linux/arm/v7, as the official images do,
+#   holding busybox only (npm has no armv7 Node of those lines), enough to prove which variant a
+#   build picks, not to run it; Node 24 and later have no arm/v7, as the official images have none.
+# - Alpine: Debian's busybox for each platform, nothing else: no apk and no Alpine repository,
+#   so a RUN `apk add` on it fails (`apk: not found`). It proves which stage and variant a build
+#   picks for arm/v7, not Alpine's packages.
 # - Watchdog: a placeholder /fwatchdog that says it is one and exits 1 (the real binary cannot be
 #   had here). Tests start the images with their entrypoint set to the function's fprocess.
 # Each image carries the label lector.stand-in=<recipe digest>; an image whose label matches
 # is kept (downloads are cached under $STANDIN_CACHE), so a second run takes seconds.
 set -euo pipefail
-node_image="${1:?usage: stand-ins.sh NODE_IMAGE WATCHDOG_IMAGE}"
-watchdog_image="${2:?usage: stand-ins.sh NODE_IMAGE WATCHDOG_IMAGE}"
+[ $# -gt 0 ] || { echo "usage: stand-ins.sh IMAGE... (node:*, alpine:*, */of-watchdog:*)" >&2; exit 2; }
 here="$(cd "$(dirname "$0")" && pwd)"
 export CONTAINERS_CONF="${CONTAINERS_CONF:-$here/containers.conf}"
 cache="${STANDIN_CACHE:-/var/cache/lector-oci}"
 npm_version=10.9.9
-platforms=(linux/amd64 linux/arm64 linux/arm/v7)
 mkdir -p "$cache"
 
 log() { echo "stand-ins: $*" >&2; }
 debian_arch() { case "$1" in linux/amd64) echo amd64 ;; linux/arm64) echo arm64 ;; linux/arm/v7) echo armhf ;; esac; }
 node_arch() { case "$1" in linux/amd64) echo x64 ;; linux/arm64) echo arm64 ;; *) echo "" ;; esac; }
 
-# The Node.js release of the image's tag if the registry has it, else the newest of its major line.
-tag="${node_image##*:}"
-wanted="${tag%%-*}"
+# The Node.js release of the image's tag ($wanted) if the registry has it, else the newest of its major line.
 node_version() {
   local package="node-linux-$1" file="$cache/versions-$1-$wanted"
   if [ ! -s "$file" ]; then
@@ -103,7 +104,7 @@ node:x:1000:1000::/home/node:/bin/sh
 PASSWD
   printf 'root:x:0:\nnode:x:1000:\n' >"$root/etc/group"
   chown 1000:1000 "$root/home/node"
-  [ "$platform" = linux/arm/v7 ] && { echo "stand-in for $node_image ($platform): no Node.js" >"$root/STAND-IN"; return; }
+  [ "$platform" = linux/arm/v7 ] && { echo "stand-in for $image ($platform): no Node.js" >"$root/STAND-IN"; return; }
 
   fetch_debs "$arch" libc6 libgcc-s1 libstdc++6
   mkdir -p "$root/etc/ssl/certs"
@@ -127,7 +128,19 @@ case "$1" in -*) set -- node "$@" ;; *) command -v "$1" >/dev/null 2>&1 || set -
 exec "$@"
 ENTRY
   chmod 0755 "$root/usr/local/bin/docker-entrypoint.sh"
-  echo "stand-in for $node_image ($platform): Node.js $version from node-linux-$(node_arch "$platform"), npm $npm_version, Debian 12 libraries" >"$root/STAND-IN"
+  echo "stand-in for $image ($platform): Node.js $version from node-linux-$(node_arch "$platform"), npm $npm_version, Debian 12 libraries" >"$root/STAND-IN"
+}
+
+alpine_rootfs() { # platform: busybox's applets, /tmp, root and no package manager
+  mkdir -p "$root"/{bin,etc,tmp,root}
+  chmod 1777 "$root/tmp"
+  fetch_debs "$(debian_arch "$1")" busybox-static
+  for applet in $(cat "$cache/busybox-applets"); do
+    [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
+  printf 'root:x:0:\n' >"$root/etc/group"
+  echo "stand-in for $image ($1): busybox only, no apk" >"$root/STAND-IN"
 }
 
 watchdog_rootfs() {
@@ -148,9 +161,18 @@ if [ ! -s "$cache/busybox-applets" ]; then
   rm -rf "$root"
 fi
 
-for kind in node watchdog; do
-  list="$node_image"; [ "$kind" = watchdog ] && list="$watchdog_image"
+for image in "$@"; do
+  list="$image"
   case "$list" in */*) ;; *) list="docker.io/library/$list" ;; esac
+  platforms=(linux/amd64 linux/arm64 linux/arm/v7)
+  case "$list" in
+    docker.io/library/node:*)
+      kind=node tag="${list##*:}" wanted="${tag%%-*}"
+      [ "${wanted%%.*}" -lt 24 ] || platforms=(linux/amd64 linux/arm64) ;;
+    docker.io/library/alpine:*) kind=alpine ;;
+    */of-watchdog:*) kind=watchdog ;;
+    *) echo "stand-ins: no stand-in recipe for $image" >&2; exit 2 ;;
+  esac
   built=()
   for platform in "${platforms[@]}"; do
     name="localhost/lector-stand-in/$kind:${list##*:}-${platform//\//-}"
@@ -158,13 +180,17 @@ for kind in node watchdog; do
     current "$name" "$platform" && continue
     log "making $name ($platform)"
     root="$(mktemp -d)"
-    if [ "$kind" = node ]; then
-      node_rootfs "$platform"
-      import "$platform" "$name" --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' --change 'ENTRYPOINT ["docker-entrypoint.sh"]' --change 'CMD ["node"]'
-    else
-      watchdog_rootfs
-      import "$platform" "$name" --change 'CMD ["/fwatchdog"]'
-    fi
+    case "$kind" in
+      node)
+        node_rootfs "$platform"
+        import "$platform" "$name" --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' --change 'ENTRYPOINT ["docker-entrypoint.sh"]' --change 'CMD ["node"]' ;;
+      alpine)
+        alpine_rootfs "$platform"
+        import "$platform" "$name" --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' --change 'CMD ["/bin/sh"]' ;;
+      watchdog)
+        watchdog_rootfs
+        import "$platform" "$name" --change 'CMD ["/fwatchdog"]' ;;
+    esac
     rm -rf "$root"
   done
   # One name for every platform, as on a registry: the build picks the variant it targets.
