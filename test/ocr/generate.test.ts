@@ -10,16 +10,9 @@ import {
   render,
   type GenerateOptions,
 } from "../../ocr/index.js";
+import { generateOptions } from "./support.js";
 
-/** Options with errRate + illRate <= 1 (illRate drawn as a share of what errRate leaves). */
-const options = fc
-  .record({
-    count: fc.integer({ min: 0, max: 40 }),
-    seed: fc.integer({ min: 0, max: 0xffffffff }),
-    errRate: fc.double({ min: 0, max: 1, noNaN: true }),
-    share: fc.double({ min: 0, max: 1, noNaN: true }),
-  })
-  .map(({ count, seed, errRate, share }): GenerateOptions => ({ count, seed, errRate, illRate: (1 - errRate) * share }));
+const options = generateOptions;
 
 const keyLines = (input: unknown, correct = false): string[] =>
   readPacket(parsePacket(input), { correct }).map((finding) => findingLine(finding));

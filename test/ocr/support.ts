@@ -1,6 +1,6 @@
 // Shared helpers for the ocr tests.
 import fc from "fast-check";
-import { findingLine, generate, parsePacket, readPacket, render, type Finding, type Generated } from "../../ocr/index.js";
+import { findingLine, generate, parsePacket, readPacket, render, type Finding, type Generated, type GenerateOptions } from "../../ocr/index.js";
 
 /** Bytes as the string of their characters (what the paquete writers write is ASCII). */
 export const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("latin1");
@@ -18,6 +18,16 @@ export function generatedPackets(maxCount: number): fc.Arbitrary<Generated> {
 }
 
 /** Every Id the JSON form allows. */
+/** Generation options with errRate + illRate <= 1 (illRate drawn as a share of what errRate leaves). */
+export const generateOptions: fc.Arbitrary<GenerateOptions & { count: number; seed: number }> = fc
+  .record({
+    count: fc.integer({ min: 0, max: 40 }),
+    seed: fc.integer({ min: 0, max: 0xffffffff }),
+    errRate: fc.double({ min: 0, max: 1, noNaN: true }),
+    share: fc.double({ min: 0, max: 1, noNaN: true }),
+  })
+  .map(({ count, seed, errRate, share }) => ({ count, seed, errRate, illRate: (1 - errRate) * share }));
+
 export const paqueteIds = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
 
 /** Scanner text for entries given as their art lines: each entry's lines, then a blank line. */

@@ -17,7 +17,7 @@ import { readEntry, type Lines } from "../../ocr/kata/read.js";
 import { draw } from "../../ocr/kata/render.js";
 import { entriesOfText, packetText } from "../../ocr/kata/scanner.js";
 import { DIGIT_OF, NEIGHBOURS, UNREADABLE, keyOf } from "../../ocr/fast/keys.js";
-import { latin1, paqueteIds } from "./support.js";
+import { generateOptions, latin1, paqueteIds } from "./support.js";
 
 const digitCell = fc.integer({ min: 0, max: 9 }).map((d) => PATTERNS[d]!);
 /** A digit one stroke off: what correction has to mend. */
@@ -232,15 +232,7 @@ describe("the engine's cell tables are the kata's digits and strokes", () => {
   });
 });
 
-/** Options with errRate + illRate <= 1. */
-const options = fc
-  .record({
-    count: fc.integer({ min: 0, max: 40 }),
-    seed: fc.integer({ min: 0, max: 0xffffffff }),
-    errRate: fc.double({ min: 0, max: 1, noNaN: true }),
-    share: fc.double({ min: 0, max: 1, noNaN: true }),
-  })
-  .map(({ count, seed, errRate, share }) => ({ count, seed, errRate, illRate: (1 - errRate) * share }));
+const options = generateOptions;
 
 describe("generate is kata generate", () => {
   it("entry for entry, and its key", () => {
