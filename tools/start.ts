@@ -38,7 +38,7 @@ try {
     const image = await ensureImage(ROOT, name, fn, stack.configuration?.copy ?? [], (line) => console.log(line));
     // Function logs (a line per request) shown live, prefixed with the function's name.
     const onOutput = (text: string) => process.stdout.write(text.replace(/^(?=.)/gm, `[${name}] `));
-    const started = await startFunction(image, { env: { ...fn.environment }, onOutput });
+    const started = await startFunction(image, { env: { ...fn.environment, LOG_REQUESTS: "true" }, onOutput });
     running.set(name, started);
     void started.exited.then(({ code, signal }) => {
       running.delete(name);
