@@ -4,20 +4,46 @@
 // three requests under the same load: a GET answered with a constant body of generador's size,
 // and a POST of generador's 500-entry paquete as text and as JSON answered with a tiny constant.
 // Ratio = node22-ts / peer.
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { Image } from "../tools/image.js";
-import { start, stop, type FunctionSpec, type Functions } from "./functions.js";
+import type { RunningFunction } from "../tools/run.js";
+import { start, stop, type Functions } from "./functions.js";
 import { fetchText, load, type Call, type Load } from "./http.js";
 import { memorySupported } from "./memory.js";
 import { ratio, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";
 import { alternate, median, paired } from "./stats.js";
 
-/** The peer, started as a function would be: its "image" is its compiled folder. */
-const PEER_IMAGE: Image = {
-  dir: fileURLToPath(new URL("./peer/", import.meta.url)).replace(/\/$/, ""),
-  env: { fprocess: "node server.js" },
-};
+/**
+ * Starts the peer as whoever runs the benchmark, in place: unlike the functions it has no image
+ * of its own to run as the image's user (it takes Express from the repository's node_modules).
+ */
+function startPeer(env: Readonly<Record<string, string>>): Promise<RunningFunction> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL("./peer/server.js", import.meta.url))], {
+    env: { PATH: process.env["PATH"] ?? "", http_port: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the peer did not start within 15 s:\n${output}`));
+    }, 15_000);
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk;
+      const port = /listening on [^\s]*:(\d+)/.exec(output)?.[1];
+      if (!port) return;
+      clearTimeout(timer);
+      resolve({ url: `http://127.0.0.1:${port}`, port: Number(port), pid: child.pid!, lockFile: "", output: () => output, exited, kill: (signal = "SIGTERM") => void child.kill(signal) });
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`the peer exited (${code ?? signal}) before listening:\n${output}`));
+    });
+  });
+}
 
 export async function measurePeer(settings: Settings, functions: Functions, log: (line: string) => void): Promise<Ratio[]> {
   const count = settings.packetEntries;
@@ -33,8 +59,13 @@ export async function measurePeer(settings: Settings, functions: Functions, log:
   const answerBytes = Buffer.byteLength(json);
   // validador's environment (its body limit): the template side reads bodies as validador does.
   const template = await start(functions.baselineFor(functions.validador, answerBytes));
-  const peerSpec: FunctionSpec = { name: "official node22 (peer)", image: PEER_IMAGE, env: { BASELINE_BODY_BYTES: String(answerBytes) } };
-  const peer = await start(peerSpec);
+  let peer: RunningFunction;
+  try {
+    peer = await startPeer({ BASELINE_BODY_BYTES: String(answerBytes) });
+  } catch (error) {
+    await stop(template);
+    throw error;
+  }
   try {
     const cases: { id: string; title: string; call: (url: string) => Call }[] = [
       { id: "get", title: `template vs official node22: GET, ${(answerBytes / 1024).toFixed(0)} KB constant answer`, call: (url) => ({ url, method: "GET" }) },
