@@ -57,19 +57,43 @@ export function createApp(handler: Handler, options: AppOptions): express.Expres
   return app;
 }
 
-async function respond(handler: Handler, req: Request, res: Response, body: () => RequestBody, rawBody: string | Buffer): Promise<void> {
-  const event: FunctionEvent = {
-    get body() {
-      return body();
+/**
+ * The request as the handler sees it. Made with `new`, not as an object literal, as everything
+ * that holds a request's body or answer is here: V8 may start allocating a literal's objects
+ * straight in the old generation once enough of them have outlived a young collection, and
+ * then each body they point to is kept until the next full collection, several times as many
+ * of which then run. `body` is an own, enumerable property, as it was on the literal.
+ */
+class RequestEvent implements FunctionEvent {
+  static readonly #bodyProperty: PropertyDescriptor = {
+    get(this: RequestEvent) {
+      return this.#body();
     },
-    rawBody,
-    headers: req.headers,
-    method: req.method,
-    query: req.query as FunctionEvent["query"],
-    path: req.path,
-    accepts: (...types: string[]) => req.accepts(types),
+    enumerable: true,
   };
-  const outcome = await invoke(handler, event);
+  declare readonly body: RequestBody;
+  readonly #body: () => RequestBody;
+  readonly rawBody: string | Buffer;
+  readonly headers: FunctionEvent["headers"];
+  readonly method: string;
+  readonly query: FunctionEvent["query"];
+  readonly path: string;
+  readonly accepts: (...types: string[]) => string | false;
+
+  constructor(req: Request, body: () => RequestBody, rawBody: string | Buffer) {
+    this.#body = body;
+    Object.defineProperty(this, "body", RequestEvent.#bodyProperty);
+    this.rawBody = rawBody;
+    this.headers = req.headers;
+    this.method = req.method;
+    this.query = req.query as FunctionEvent["query"];
+    this.path = req.path;
+    this.accepts = (...types: string[]) => req.accepts(types);
+  }
+}
+
+async function respond(handler: Handler, req: Request, res: Response, body: () => RequestBody, rawBody: string | Buffer): Promise<void> {
+  const outcome = await invoke(handler, new RequestEvent(req, body, rawBody));
   if (outcome.finished.length > 0) whenClosed(req, res, outcome.finished);
   sendOutcome(req, res, outcome);
 }
@@ -119,16 +143,18 @@ function checkUtf8(_req: IncomingMessage, _res: unknown, body: Buffer, encoding:
  * one throws a 400 that says so, which answers the request unless the handler catches it.
  */
 function jsonBody(text: string): () => RequestBody {
-  let parsed: { value: RequestBody } | undefined;
+  let parsed = false;
+  let value: RequestBody = "";
   return () => {
-    if (parsed === undefined) {
+    if (!parsed) {
       try {
-        parsed = { value: text.trim() === "" ? "" : (JSON.parse(text) as RequestBody) };
+        value = text.trim() === "" ? "" : (JSON.parse(text) as RequestBody);
       } catch (error) {
         throw new HttpError(400, `malformed JSON body: ${(error as Error).message}`);
       }
+      parsed = true;
     }
-    return parsed.value;
+    return value;
   };
 }
 

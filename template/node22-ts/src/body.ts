@@ -43,10 +43,14 @@ export const notUtf8 = (): Error => Object.assign(new Error("the body is not val
  * chunks are let go and `failed` is called.
  */
 export function readUtf8Body(req: IncomingMessage, done: (text: string) => void, failed: (error: unknown) => void): void {
-  let chunks: Buffer[] = [];
+  // Most bodies arrive in one chunk: no array for them (see RequestEvent in app.ts for why
+  // nothing per request that holds a body is a literal).
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
   let size = 0;
   const onData = (chunk: Buffer) => {
-    chunks.push(chunk);
+    if (first === undefined) first = chunk;
+    else (more ??= new Array<Buffer>()).push(chunk);
     size += chunk.length;
   };
   const cleanup = () => {
@@ -57,8 +61,8 @@ export function readUtf8Body(req: IncomingMessage, done: (text: string) => void,
   };
   const onEnd = () => {
     cleanup();
-    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-    chunks = [];
+    const bytes = more === undefined ? (first ?? Buffer.alloc(0)) : Buffer.concat([first!, ...more], size);
+    first = more = undefined;
     if (!isUtf8(bytes)) {
       failed(notUtf8());
       return;
@@ -68,7 +72,7 @@ export function readUtf8Body(req: IncomingMessage, done: (text: string) => void,
   };
   const onError = (error: unknown) => {
     cleanup();
-    chunks = [];
+    first = more = undefined;
     failed(error);
   };
   // Closed before its end: the client went away (Node emits no 'error' then when none is asked for).
