@@ -58,6 +58,16 @@ describe("what the handler receives", () => {
     expect(form).toMatchObject({ kind: "buffer", body: Buffer.from("a=1&b=2").toString("base64") });
   });
 
+  test("the event can be copied and taken apart: body, parsed on first read, is one of its own properties", async () => {
+    const res = await get("/spread", { method: "POST", body: '{"a":1}', headers: { "content-type": "application/json", accept: "text/plain" } });
+    expect(await res.json()).toEqual({
+      keys: ["accepts", "body", "headers", "method", "path", "query", "rawBody"],
+      copied: { a: 1 },
+      body: { a: 1 },
+      best: "text/plain",
+    });
+  });
+
   test("a body without a content type is read as text, and no body gives an empty string", async () => {
     const untyped = await raw(fn.url, "/echo", Buffer.from("scanned"));
     expect(JSON.parse(untyped.body)).toMatchObject({ kind: "string", body: "scanned", contentType: null });
