@@ -72,7 +72,7 @@ export function load(call: Call, seconds: number, connections: number, pid?: num
   });
 }
 
-async function fetchText(call: Call): Promise<string> {
+export async function fetchText(call: Call): Promise<string> {
   const res = await fetch(call.url, {
     method: call.method,
     ...(call.body === undefined ? {} : { body: call.body, headers: { "content-type": call.contentType ?? "text/plain" } }),

@@ -4,8 +4,9 @@
 //   npm run bench                          full run: writes bench/results.json and bench/chart.svg
 //   npm run bench -- --smoke               seconds-long run that only proves everything works
 //   npm run bench -- --out DIR             write results.json and chart.svg to DIR instead
-//   npm run bench -- --only decode,http    some families only (decode, generate, http, memory,
-//                                          coldstart; memory runs the HTTP load it reads after)
+//   npm run bench -- --only decode,http    some families only (decode, generate, http, peer,
+//                                          memory, coldstart; memory runs the HTTP load it reads
+//                                          after; peer: the template against the official one)
 // Progress goes to stderr, the table to stdout.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,10 +18,11 @@ import { ROOT, buildFunctions, stopAll, type Functions } from "./functions.js";
 import { measureGenerate } from "./generate.js";
 import { measureHttp } from "./http.js";
 import { measureMemory, memorySupported } from "./memory.js";
+import { measurePeer } from "./peer.js";
 import { gitCommit, machine, memoryTable, table, type MemoryFigures, type Ratio, type Results } from "./results.js";
 import { FULL, SMOKE } from "./settings.js";
 
-const FAMILIES = ["decode", "generate", "http", "memory", "coldstart"] as const;
+const FAMILIES = ["decode", "generate", "http", "peer", "memory", "coldstart"] as const;
 
 const { values } = parseArgs({
   options: {
@@ -64,6 +66,7 @@ async function run(): Promise<Results> {
       }
     }
   }
+  if (wanted("peer")) ratios.push(...(await measurePeer(settings, await built(), log)));
   if (wanted("coldstart")) ratios.push(...(await measureColdStart(settings, await built(), log)));
   // Families in a fixed order whatever ran first, so tables and charts compare across runs.
   ratios.sort((a, b) => FAMILIES.indexOf(a.family) - FAMILIES.indexOf(b.family));

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { cpus, loadavg, release, totalmem } from "node:os";
 import type { Settings } from "./settings.js";
 
-export type Family = "decode" | "generate" | "http" | "memory" | "coldstart";
+export type Family = "decode" | "generate" | "http" | "peer" | "memory" | "coldstart";
 
 export interface Figure {
   /** What was measured: "validador", "byte-pass floor", "baseline (same body)". */

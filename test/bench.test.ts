@@ -24,6 +24,7 @@ const IDS = [
   ...["validador.json", "validador.text", "generador", "router.validador.json", "router.generador"].flatMap((c) =>
     ["rps", "p50", "p99", "cpu"].map((figure) => `http.${c}.${figure}`),
   ),
+  ...["get", "text", "json"].flatMap((c) => ["rps", "p99", "cpu"].map((figure) => `peer.${c}.${figure}`)),
   "memory.validador.idle",
   "memory.validador.afterLoad",
   "memory.generador.idle",

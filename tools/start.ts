@@ -52,7 +52,8 @@ try {
     const onOutput = (text: string) => process.stdout.write(text.replace(/^(?=.)/gm, `[${name}] `));
     envProcess.set(name, image.env["fprocess"] ?? "");
     startedAt.set(name, new Date());
-    const started = await startFunction(image, { env: { ...fn.environment }, onOutput });
+    // No watchdog logs requests here, so the functions do (behind one they only log errors).
+    const started = await startFunction(image, { env: { ...fn.environment, LOG_REQUESTS: "true" }, onOutput });
     running.set(name, started);
     void started.exited.then(({ code, signal }) => {
       running.delete(name);

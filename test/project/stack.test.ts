@@ -47,6 +47,8 @@ describe("stack.yml", () => {
       expect(fn.environment?.[timeout], timeout).toMatch(/^\d+s$/);
     }
     expect(fn.environment?.["MAX_BODY_SIZE"]).toMatch(/^\d+(kb|mb)$/);
+    // The watchdog's request log carries the call id the function's error lines carry.
+    expect(fn.environment?.["log_callid"]).toBe("true");
   });
 });
 

@@ -67,6 +67,7 @@ describe("its settings and the discard bound, from the environment", () => {
     ["BODY_MEMORY_FACTOR", "0.5", /BODY_MEMORY_FACTOR must be a number of 1 or more, such as 3\.5, got "0\.5"/],
     ["BODY_MEMORY_FACTOR", "x", /BODY_MEMORY_FACTOR must be a number/],
     ["MAX_DISCARD_SIZE", "-1", /MAX_DISCARD_SIZE must be a size/],
+    ["LOG_REQUESTS", "yes", /LOG_REQUESTS must be true or false, got "yes"/],
   ])("%s=%s is refused at start-up, naming it", (name, value, message) => {
     expect(() => readConfig({ [name]: value })).toThrow(message);
   });

@@ -1,5 +1,6 @@
 // The template's HTTP semantics, over real HTTP against the compiled server in a child
 // process, with a handler (test/fixtures/echo) that answers in every way a handler can.
+import { request } from "node:http";
 import { connect } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
@@ -11,7 +12,9 @@ let small: RunningFunction;
 
 beforeAll(async () => {
   const image = inject("images")["echo"]!;
-  [fn, small] = await Promise.all([startFunction(image), startFunction(image, { env: { MAX_BODY_SIZE: "1kb" } })]);
+  // fn logs a line per request (LOG_REQUESTS, as npm start runs functions); small logs as it
+  // does by default, behind the watchdog: errors only.
+  [fn, small] = await Promise.all([startFunction(image, { env: { LOG_REQUESTS: "true" } }), startFunction(image, { env: { MAX_BODY_SIZE: "1kb" } })]);
 });
 afterAll(() => {
   fn?.kill("SIGINT");
@@ -19,6 +22,21 @@ afterAll(() => {
 });
 
 const get = (path: string, init?: RequestInit) => fetch(`${fn.url}${path}`, init);
+
+/** A chunked POST whose body goes as two chunks, split at `at`. */
+function postInTwo(url: string, body: Buffer, at: number, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on("error", reject);
+    req.write(body.subarray(0, at));
+    req.end(body.subarray(at));
+  });
+}
 
 /** A POST as given, for what fetch cannot send: no content type, chunked bodies. */
 const raw = (base: string, path: string, body: Buffer, headers: Record<string, string> = {}) => send(base, { method: "POST", path, body, headers });
@@ -38,6 +56,16 @@ describe("what the handler receives", () => {
     expect(binary).toMatchObject({ kind: "buffer", body: Buffer.from([0, 255, 10]).toString("base64") });
     const form = await (await get("/echo", { method: "POST", body: "a=1&b=2", headers: { "content-type": "application/x-www-form-urlencoded" } })).json();
     expect(form).toMatchObject({ kind: "buffer", body: Buffer.from("a=1&b=2").toString("base64") });
+  });
+
+  test("the event can be copied and taken apart: body, parsed on first read, is one of its own properties", async () => {
+    const res = await get("/spread", { method: "POST", body: '{"a":1}', headers: { "content-type": "application/json", accept: "text/plain" } });
+    expect(await res.json()).toEqual({
+      keys: ["accepts", "body", "headers", "method", "path", "query", "rawBody"],
+      copied: { a: 1 },
+      body: { a: 1 },
+      best: "text/plain",
+    });
   });
 
   test("a body without a content type is read as text, and no body gives an empty string", async () => {
@@ -67,6 +95,21 @@ describe("what the handler receives", () => {
     expect(JSON.parse(latin1.body)).toMatchObject({ kind: "string", body: "|_\u00ff|" });
     const bytes = await raw(fn.url, "/echo", bad, { "content-type": "application/octet-stream" });
     expect(JSON.parse(bytes.body)).toMatchObject({ kind: "buffer", body: bad.toString("base64") });
+  });
+
+  test("UTF-8 text arrives the same however its type is written and however it is sent, without a byte order mark", async () => {
+    const text = "\ufeffhola, línea ☃";
+    const bytes = Buffer.from(text);
+    // Read by the template itself (no charset, or UTF-8 said any way), or by Express's parser
+    // (another parameter), in one piece or in chunks that split the snowman's three bytes.
+    const types = [undefined, "text/plain", "text/plain; charset=UTF-8", 'text/plain;charset="utf-8"', "text/plain; format=flowed", "application/json"];
+    for (const type of types) {
+      for (const chunked of [false, true]) {
+        const headers: Record<string, string> = { ...(type ? { "content-type": type } : {}), ...(chunked ? { "transfer-encoding": "chunked" } : {}) };
+        const res = chunked ? await postInTwo(`${fn.url}/raw`, bytes, bytes.length - 2, headers) : await raw(fn.url, "/raw", bytes, headers);
+        expect([res.status, JSON.parse(res.body)], JSON.stringify(headers)).toEqual([200, { kind: "string", raw: text.slice(1) }]);
+      }
+    }
   });
 
   test("compressed bodies are inflated; one that is not what its Content-Encoding says answers 400 saying so", async () => {
@@ -279,7 +322,26 @@ test("JSON answers escape <, > and &, so echoed request text never reads as mark
   expect(error.split("\r\n\r\n")[1]).toBe('{"error":"no route /nowhere\\u003cscript\\u003e"}');
 });
 
-test("one log line per request: method, path, status and milliseconds", async () => {
-  await get("/text?secret=1");
-  await expect.poll(() => fn.output()).toMatch(/^GET \/text 200 \d+\.\dms$/m);
+describe("logs", () => {
+  test("with LOG_REQUESTS=true, one line per request: method, path, status, milliseconds and the call id", async () => {
+    await get("/text?secret=1");
+    await expect.poll(() => fn.output()).toMatch(/^GET \/text 200 \d+\.\dms$/m);
+    await get("/http-error", { headers: { "X-Call-Id": "c0ffee-1" } });
+    await expect.poll(() => fn.output()).toMatch(/^GET \/http-error 422 \d+\.\dms call c0ffee-1$/m);
+  });
+
+  test("by default, no line per request (the watchdog logs them), but every error with its call id", async () => {
+    expect((await fetch(`${small.url}/text`)).status).toBe(200);
+    expect((await fetch(`${small.url}/http-error`)).status).toBe(422);
+    expect((await fetch(`${small.url}/throw`, { headers: { "X-Call-Id": "c0ffee-2" } })).status).toBe(500);
+    // Lines come out in order: once the error's is there, any line for the requests before it would be.
+    await expect.poll(() => small.output()).toMatch(/^error: GET \/throw 500 call c0ffee-2: Error: secret failure/m);
+    expect(small.output()).not.toMatch(/^GET /m);
+    expect(small.output()).not.toMatch(/\/http-error/);
+  });
+
+  test("a context.onFinished callback that throws is logged with the call id", async () => {
+    expect((await fetch(`${small.url}/finished?tag=logged&throw`, { headers: { "X-Call-Id": "c0ffee-3" } })).status).toBe(200);
+    await expect.poll(() => small.output()).toMatch(/^error: a context\.onFinished callback threw call c0ffee-3: Error: a callback that fails/m);
+  });
 });

@@ -1,36 +1,22 @@
-// The Express app: every method and path goes to the one handler. Bodies are parsed by kind
+// The Express app: every method and path goes to the one handler. Bodies are read by kind
 // under a single size limit, and every answer, including errors, leaves through reply.ts.
 import express, { type NextFunction, type Request, type Response } from "express";
 import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import { HttpError, type FunctionEvent, type Handler, type RequestBody } from "@node22-ts/api";
+import { bodyType, hasBody, notUtf8, readUtf8Body } from "./body.js";
 import type { MemoryBudget } from "./budget.js";
 import type { Config } from "./config.js";
 import { gate, tooLarge } from "./gate.js";
 import { invoke } from "./invoke.js";
 import { isRefused } from "./refusal.js";
-import { sendError, sendOutcome } from "./reply.js";
+import { callOf, sendError, sendOutcome } from "./reply.js";
 
-export interface AppOptions extends Pick<Config, "bodyLimit" | "bodyLimitText" | "discard"> {
+export interface AppOptions extends Pick<Config, "bodyLimit" | "bodyLimitText" | "discard" | "logRequests"> {
   /** True once SIGTERM arrived: answers then ask clients not to reuse the connection. */
   readonly draining: () => boolean;
   readonly budget: MemoryBudget;
 }
-
-function mediaType(req: IncomingMessage): string {
-  return (req.headers["content-type"] ?? "").split(";", 1)[0]!.trim().toLowerCase();
-}
-const isJson = (req: IncomingMessage): boolean => {
-  const type = mediaType(req);
-  return type === "application/json" || type.endsWith("+json");
-};
-// A request without a content type is read as text, so `curl -d` and `faas-cli invoke`
-// bodies are never lost.
-const isText = (req: IncomingMessage): boolean => {
-  const type = mediaType(req);
-  return type === "" || type.startsWith("text/");
-};
-const isOther = (req: IncomingMessage): boolean => !isJson(req) && !isText(req);
 
 export function createApp(handler: Handler, options: AppOptions): express.Express {
   const app = express();
@@ -40,41 +26,27 @@ export function createApp(handler: Handler, options: AppOptions): express.Expres
   app.set("json escape", true);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const started = process.hrtime.bigint();
-    res.set("X-Content-Type-Options", "nosniff");
-    if (options.draining()) res.set("Connection", "close");
-    res.on("close", () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      // A refusal's answer is whole once written, even if the client leaves before its body ends.
-      const status = res.writableFinished || isRefused(req) ? String(res.statusCode) : "aborted";
-      console.log(`${req.method} ${req.path} ${status} ${ms.toFixed(1)}ms`);
-    });
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    if (options.draining()) res.setHeader("Connection", "close");
+    if (options.logRequests) logWhenClosed(req, res);
     next();
   });
 
   const limit = options.bodyLimit;
   app.use(gate(options));
+  // The bodies readUtf8Body does not read directly: other charsets, Content-Encoding, binary.
   // JSON is read as text, and parsed only when the handler first reads event.body (jsonBody).
-  app.use(express.text({ limit, type: (req) => isJson(req) || isText(req), defaultCharset: "utf-8", verify: checkUtf8 }));
-  app.use(express.raw({ limit, type: isOther }));
+  const parseText = express.text({ limit, type: () => true, defaultCharset: "utf-8", verify: checkUtf8 });
+  const parseRaw = express.raw({ limit, type: () => true });
 
-  app.use(async (req: Request, res: Response) => {
-    const rawBody = (req.body as string | Buffer | undefined) ?? "";
-    const body = isJson(req) && typeof rawBody === "string" ? jsonBody(rawBody) : () => rawBody;
-    const event: FunctionEvent = {
-      get body() {
-        return body();
-      },
-      rawBody,
-      headers: req.headers,
-      method: req.method,
-      query: req.query as FunctionEvent["query"],
-      path: req.path,
-      accepts: (...types: string[]) => req.accepts(types),
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const type = bodyType(req);
+    const run = (rawBody: string | Buffer) => {
+      respond(handler, req, res, type.kind === "json" && typeof rawBody === "string" ? jsonBody(rawBody) : () => rawBody, rawBody).catch(next);
     };
-    const outcome = await invoke(handler, event);
-    if (outcome.finished.length > 0) whenClosed(res, outcome.finished);
-    sendOutcome(req, res, outcome);
+    if (!hasBody(req)) run("");
+    else if (type.direct) readUtf8Body(req, run, next);
+    else (type.kind === "other" ? parseRaw : parseText)(req, res, (error?: unknown) => (error ? next(error) : run((req.body as string | Buffer | undefined) ?? "")));
   });
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -86,16 +58,68 @@ export function createApp(handler: Handler, options: AppOptions): express.Expres
 }
 
 /**
+ * The request as the handler sees it. Made with `new`, not as an object literal, as everything
+ * that holds a request's body or answer is here: V8 may start allocating a literal's objects
+ * straight in the old generation once enough of them have outlived a young collection, and
+ * then each body they point to is kept until the next full collection, several times as many
+ * of which then run. `body` is an own, enumerable property, as it was on the literal.
+ */
+class RequestEvent implements FunctionEvent {
+  static readonly #bodyProperty: PropertyDescriptor = {
+    get(this: RequestEvent) {
+      return this.#body();
+    },
+    enumerable: true,
+  };
+  declare readonly body: RequestBody;
+  readonly #body: () => RequestBody;
+  readonly rawBody: string | Buffer;
+  readonly headers: FunctionEvent["headers"];
+  readonly method: string;
+  readonly query: FunctionEvent["query"];
+  readonly path: string;
+  readonly accepts: (...types: string[]) => string | false;
+
+  constructor(req: Request, body: () => RequestBody, rawBody: string | Buffer) {
+    this.#body = body;
+    Object.defineProperty(this, "body", RequestEvent.#bodyProperty);
+    this.rawBody = rawBody;
+    this.headers = req.headers;
+    this.method = req.method;
+    this.query = req.query as FunctionEvent["query"];
+    this.path = req.path;
+    this.accepts = (...types: string[]) => req.accepts(types);
+  }
+}
+
+async function respond(handler: Handler, req: Request, res: Response, body: () => RequestBody, rawBody: string | Buffer): Promise<void> {
+  const outcome = await invoke(handler, new RequestEvent(req, body, rawBody));
+  if (outcome.finished.length > 0) whenClosed(req, res, outcome.finished);
+  sendOutcome(req, res, outcome);
+}
+
+/** The request's line in the log, once its answer has left (LOG_REQUESTS). */
+function logWhenClosed(req: Request, res: Response): void {
+  const started = performance.now();
+  res.once("close", () => {
+    const ms = performance.now() - started;
+    // A refusal's answer is whole once written, even if the client leaves before its body ends.
+    const status = res.writableFinished || isRefused(req) ? String(res.statusCode) : "aborted";
+    console.log(`${req.method} ${req.path} ${status} ${ms.toFixed(1)}ms${callOf(req)}`);
+  });
+}
+
+/**
  * Runs the handler's onFinished callbacks once the response has closed: after its last bytes
  * were handed to the socket, or when the connection went away first (it may already have).
  */
-function whenClosed(res: Response, callbacks: readonly (() => void)[]): void {
+function whenClosed(req: Request, res: Response, callbacks: readonly (() => void)[]): void {
   const run = () => {
     for (const callback of callbacks) {
       try {
         callback();
       } catch (error) {
-        console.error("error: a context.onFinished callback threw:", error);
+        console.error(`error: a context.onFinished callback threw${callOf(req)}:`, error);
       }
     }
   };
@@ -109,9 +133,7 @@ function whenClosed(res: Response, callbacks: readonly (() => void)[]): void {
  * never sent.
  */
 function checkUtf8(_req: IncomingMessage, _res: unknown, body: Buffer, encoding: string): void {
-  if (/^utf-?8$/i.test(encoding) && !isUtf8(body)) {
-    throw Object.assign(new Error("the body is not valid UTF-8 text"), { status: 400, type: "entity.charset.invalid" });
-  }
+  if (/^utf-?8$/i.test(encoding) && !isUtf8(body)) throw notUtf8();
 }
 
 /**
@@ -121,16 +143,18 @@ function checkUtf8(_req: IncomingMessage, _res: unknown, body: Buffer, encoding:
  * one throws a 400 that says so, which answers the request unless the handler catches it.
  */
 function jsonBody(text: string): () => RequestBody {
-  let parsed: { value: RequestBody } | undefined;
+  let parsed = false;
+  let value: RequestBody = "";
   return () => {
-    if (parsed === undefined) {
+    if (!parsed) {
       try {
-        parsed = { value: text.trim() === "" ? "" : (JSON.parse(text) as RequestBody) };
+        value = text.trim() === "" ? "" : (JSON.parse(text) as RequestBody);
       } catch (error) {
         throw new HttpError(400, `malformed JSON body: ${(error as Error).message}`);
       }
+      parsed = true;
     }
-    return parsed.value;
+    return value;
   };
 }
 

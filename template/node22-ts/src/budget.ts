@@ -47,6 +47,8 @@ export interface MemoryBudget {
   open(): Reservation;
 }
 
+const UNCOUNTED: Reservation = { grow: () => "admitted", release: () => {} };
+
 /**
  * The budget: the memory limit, minus what the idle process already uses and the headroom.
  * Without a limit (none set, none reported, or one above the machine's memory) there is no
@@ -63,6 +65,8 @@ export function memoryBudget(settings: BudgetSettings, facts: MemoryFacts): Memo
     bodyExpansion: settings.bodyExpansion,
     inUse: () => used,
     open(): Reservation {
+      // Nothing to count without a limit: one reservation for all, which holds nothing.
+      if (limit === null) return UNCOUNTED;
       let held = 0;
       let released = false;
       return {

@@ -25,6 +25,11 @@ export interface Config {
   readonly memoryHeadroom: number;
   /** BODY_MEMORY_FACTOR: memory a request body costs per byte of it, at its peak. */
   readonly bodyExpansion: number;
+  /**
+   * LOG_REQUESTS: a log line per request. Off by default: behind the watchdog, which logs every
+   * request itself, it would repeat that line; on where nothing else logs them (npm start).
+   */
+  readonly logRequests: boolean;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -56,7 +61,13 @@ export function readConfig(env: Env): Config {
     memoryLimit: env["MEMORY_LIMIT"] ? parseBytes("MEMORY_LIMIT", env["MEMORY_LIMIT"]) : null,
     memoryHeadroom: parseBytes("MEMORY_HEADROOM", env["MEMORY_HEADROOM"] || DEFAULT_HEADROOM),
     bodyExpansion: env["BODY_MEMORY_FACTOR"] ? parseFactor("BODY_MEMORY_FACTOR", env["BODY_MEMORY_FACTOR"]) : DEFAULT_BODY_EXPANSION,
+    logRequests: parseSwitch("LOG_REQUESTS", env["LOG_REQUESTS"] || "false"),
   };
+}
+
+function parseSwitch(name: string, text: string): boolean {
+  if (text !== "true" && text !== "false") throw new Error(`${name} must be true or false, got "${text}"`);
+  return text === "true";
 }
 
 function parseFactor(name: string, text: string): number {

@@ -60,7 +60,7 @@ export function gate(options: GateOptions) {
   const { bodyLimit: limit, budget, discard } = options;
   return (req: Request, res: Response, next: NextFunction): void => {
     const reservation: Reservation = budget.open();
-    res.once("close", () => reservation.release());
+    if (budget.limit !== null) res.once("close", () => reservation.release());
     const refuseWith = (refusal: Refusal) => refuse(req, res, refusal, discard);
     // An encoded body's size once inflated is not known before it is read: it is counted at
     // the largest it may become.

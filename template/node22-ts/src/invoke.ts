@@ -55,9 +55,29 @@ class Context implements FunctionContext {
   }
 
   outcome(ok: boolean, valueOrError: unknown): Outcome {
-    const common = { status: this.#status, headers: this.#headers, finished: this.#finished };
-    return ok ? { ok, value: valueOrError, ...common } : { ok, error: valueOrError, ...common };
+    return ok ? new Success(valueOrError, this.#status, this.#headers, this.#finished) : new Failure(valueOrError, this.#status, this.#headers, this.#finished);
   }
+}
+
+// Classes, not object literals, as they hold the answer: see RequestEvent in app.ts.
+class Success {
+  readonly ok = true;
+  constructor(
+    readonly value: unknown,
+    readonly status: number,
+    readonly headers: Readonly<Record<string, string>>,
+    readonly finished: readonly (() => void)[],
+  ) {}
+}
+
+class Failure {
+  readonly ok = false;
+  constructor(
+    readonly error: unknown,
+    readonly status: number,
+    readonly headers: Readonly<Record<string, string>>,
+    readonly finished: readonly (() => void)[],
+  ) {}
 }
 
 export function invoke(handler: Handler, event: FunctionEvent): Promise<Outcome> {

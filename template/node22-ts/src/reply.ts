@@ -20,7 +20,7 @@ function sendValue(res: Response, value: unknown): void {
   if (value === undefined || value === null) {
     res.end();
   } else if (typeof value === "string") {
-    if (!res.get("Content-Type")) res.type("text/plain; charset=utf-8");
+    if (!res.hasHeader("Content-Type")) res.setHeader("Content-Type", "text/plain; charset=utf-8");
     res.send(value);
   } else if (value instanceof Uint8Array) {
     // res.send() picks application/octet-stream for a Buffer unless a type is set.
@@ -28,6 +28,12 @@ function sendValue(res: Response, value: unknown): void {
   } else {
     res.json(value);
   }
+}
+
+/** " call <X-Call-Id>" for log lines, when the request has one (the watchdog's, the gateway's). */
+export function callOf(req: Request): string {
+  const id = req.headers["x-call-id"];
+  return typeof id === "string" && id !== "" ? ` call ${JSON.stringify(id).slice(1, -1)}` : "";
 }
 
 /** The status an error asks for: its own 4xx/5xx `status` or `statusCode`, else 500. */
@@ -48,8 +54,7 @@ export function sendError(req: Request, res: Response, error: unknown): void {
   } else {
     // A 5xx message may carry paths or internals: log it, answer with the status text only.
     message = status === 500 ? "Internal Server Error" : `Error ${status}`;
-    const callId = req.get("X-Call-Id");
-    console.error(`error: ${req.method} ${req.path} ${status}${callId ? ` call ${callId}` : ""}:`, error);
+    console.error(`error: ${req.method} ${req.path} ${status}${callOf(req)}:`, error);
   }
   if (res.headersSent) {
     res.destroy();
