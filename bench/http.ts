@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { processCpuMs, processMemory, type RunningFunction } from "../tools/run.js";
 import { start, stop, type Functions } from "./functions.js";
-import { memorySupported, settle } from "./memory.js";
+import { memorySupported, settle, type RssAroundLoad } from "./memory.js";
 import { ratio, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";
 import { alternate, median, paired, percentile } from "./stats.js";
@@ -114,12 +114,6 @@ interface Case {
   readonly title: string;
   readonly measured: Side;
   readonly reference: Side;
-}
-
-/** RSS of a server, in MB, before and after the HTTP runs. */
-export interface RssAroundLoad {
-  readonly idleMB: number;
-  readonly afterLoadMB: number;
 }
 
 export interface HttpResults {

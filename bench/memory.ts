@@ -11,7 +11,6 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { generate, packetText } from "../ocr/index.js";
 import { processMemory } from "../tools/run.js";
 import { start, stop, type FunctionSpec, type Functions } from "./functions.js";
-import type { RssAroundLoad } from "./http.js";
 import { ratio, type MemoryFigures, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";
 import { alternate, median, paired } from "./stats.js";
@@ -68,6 +67,12 @@ async function peakOf(settings: Settings, spec: FunctionSpec, request: (url: str
 export interface MemoryResults {
   readonly ratios: Ratio[];
   readonly figures: Record<string, MemoryFigures>;
+}
+
+/** RSS of a server, in MB, before and after the HTTP runs (measured there, read here). */
+export interface RssAroundLoad {
+  readonly idleMB: number;
+  readonly afterLoadMB: number;
 }
 
 export async function measureMemory(settings: Settings, functions: Functions, rss: Readonly<Record<string, RssAroundLoad>>, log: (line: string) => void): Promise<MemoryResults> {
