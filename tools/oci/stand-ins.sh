@@ -38,7 +38,7 @@ node_arch() { case "$1" in linux/amd64) echo x64 ;; linux/arm64) echo arm64 ;; *
 node_version() {
   local package="node-linux-$1" file="$cache/versions-$1-$wanted"
   if [ ! -s "$file" ]; then
-    if npm view "$package@$wanted" version >/dev/null 2>&1 && [ -n "$(npm view "$package@$wanted" version)" ]; then
+    if [ -n "$(npm view "$package@$wanted" version 2>/dev/null)" ]; then
       echo "$wanted" >"$file"
     else
       npm view "$package@${wanted%%.*}" version | tail -n 1 | sed -E "s/.*'([0-9.]+)'.*/\1/; s/^$package@//" >"$file"
