@@ -38,7 +38,7 @@ export interface StartOptions {
 
 /** USER node in the Dockerfile: uid and gid 1000 in the official node images. */
 export const IMAGE_USER = { uid: 1000, gid: 1000 } as const;
-const asImageUser = process.getuid?.() === 0;
+export const asImageUser = process.getuid?.() === 0;
 
 const placed = new Map<string, string>();
 
@@ -47,7 +47,7 @@ const placed = new Map<string, string>();
  * its parents (/, /home) are open to everyone; on this machine the checkout's may not be, and
  * then a copy of it, modes kept, goes where they are (once per run of the tools).
  */
-function runnableDir(dir: string): string {
+export function runnableDir(dir: string): string {
   if (!asImageUser) return dir;
   const open = (path: string): boolean => path === dirname(path) || ((statSync(path).mode & 0o001) !== 0 && open(dirname(path)));
   if (open(dirname(dir))) return dir;
