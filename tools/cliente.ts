@@ -1,19 +1,44 @@
 // npm run cliente: the packet client. Fetches a paquete from generador, sends it to validador,
 // writes the findings to paraeljefe-<Id>.txt and prints how many entries got each status.
-//   npm run cliente -- [--gateway URL] [--count N] [--correct] [--out DIR]
-// The gateway is --gateway, else OPENFAAS_URL, else the local run (npm start).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({
-  options: {
-    gateway: { type: "string" },
-    count: { type: "string" },
-    correct: { type: "boolean", default: false },
-    out: { type: "string", default: "." },
-  },
-});
+const USAGE = `usage: npm run cliente -- [options]
+
+Fetches a paquete from generador, validates it with validador, and writes the findings to
+paraeljefe-<Id>.txt.
+
+  --gateway URL   the OpenFaaS gateway (default: OPENFAAS_URL, else http://127.0.0.1:8080, npm start's)
+  --count N       entries in the paquete, 1..100000 (default: generador's choice, 1..500)
+  --correct       repair entries one stroke away from a valid number (validador ?correct=1)
+  --out DIR       where to write the findings file (default: the current folder)
+  --help          this text
+`;
+
+function readOptions() {
+  try {
+    return parseArgs({
+      options: {
+        gateway: { type: "string" },
+        count: { type: "string" },
+        correct: { type: "boolean", default: false },
+        out: { type: "string", default: "." },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+  } catch (error) {
+    // parseArgs names the option it did not know; the usage says which ones there are.
+    process.stderr.write(`cliente: ${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = readOptions();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const gateway = (values.gateway ?? process.env["OPENFAAS_URL"] ?? "http://127.0.0.1:8080").replace(/\/+$/, "");
 
 async function call(name: string, init: RequestInit, query: string): Promise<Response> {
