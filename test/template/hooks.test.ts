@@ -10,6 +10,7 @@ import { startFunction } from "../../tools/run.js";
 import { startBehindWatchdog, type WatchedFunction } from "../../tools/watchdog.js";
 import { send } from "../support/http.js";
 import { realProgram } from "../support/real.js";
+import { readConfig } from "../../template/node22-ts/src/config.js";
 import { loadFunction } from "../../template/node22-ts/src/load.js";
 
 const WATCHDOG = realProgram("of-watchdog");
@@ -255,6 +256,32 @@ describe("without the watchdog", () => {
   test("a bad init_timeout or shutdown_timeout stops the start with exit 1, naming it", async () => {
     await expect(startFunction(hooks(), { env: { init_timeout: "soon" } })).rejects.toThrow(/exited \(1\)[\s\S]*init_timeout must be a duration/);
     await expect(startFunction(hooks(), { env: { shutdown_timeout: "-1s" } })).rejects.toThrow(/exited \(1\)[\s\S]*shutdown_timeout must be a duration/);
+  });
+});
+
+describe("the bounds", () => {
+  const bounds = (env: Record<string, string>) => {
+    const config = readConfig(env);
+    return { init: config.initMs, shutdown: config.shutdownMs, drain: config.drainMs };
+  };
+
+  test("init_timeout: 4 s unless set", () => {
+    expect(bounds({}).init).toBe(4000);
+    expect(bounds({ init_timeout: "20s" }).init).toBe(20_000);
+  });
+
+  test("shutdown_timeout: 5 s, or half the drain window when that is less, unless set", () => {
+    expect(bounds({ write_timeout: "30s" })).toEqual({ init: 4000, shutdown: 5000, drain: 30_000 });
+    expect(bounds({ healthcheck_interval: "4s" })).toMatchObject({ shutdown: 2000, drain: 4000 });
+    expect(bounds({ drain_timeout: "0" })).toMatchObject({ shutdown: 5000, drain: 0 });
+    expect(bounds({ write_timeout: "30s", shutdown_timeout: "12s" })).toMatchObject({ shutdown: 12_000, drain: 30_000 });
+  });
+
+  test.each([
+    ["init_timeout", "0", "init_timeout must be a duration of more than 0, such as 5s, got 0ms"],
+    ["shutdown_timeout", "1 minute", 'shutdown_timeout must be a duration such as 15s or 1m30s, got "1 minute"'],
+  ])("%s=%s is refused, naming it", (name, value, message) => {
+    expect(() => readConfig({ [name]: value })).toThrow(message);
   });
 });
 

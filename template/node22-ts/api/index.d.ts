@@ -79,7 +79,7 @@ export type Handler<Body extends RequestBody = RequestBody> = (
  *
  * It runs once at start-up, before the server listens: the watchdog's /_/health stays 503 and
  * no request reaches the handler until it has resolved. If it throws, rejects, or takes longer
- * than init_timeout (5s unless set), the process logs one line and exits 1; the watchdog exits
+ * than init_timeout (4s unless set), the process logs one line and exits 1; the watchdog exits
  * with it and the platform starts the function again.
  */
 export type Init = () => Promise<void> | void;

@@ -16,7 +16,7 @@ export default async function handle(event: FunctionEvent) {
   };
 }
 
-// Optional: once before the first request (no traffic until it resolves; init_timeout, 5s by
+// Optional: once before the first request (no traffic until it resolves; init_timeout, 4s by
 // default, bounds it), and once after the last one on SIGTERM (shutdown_timeout bounds it).
 //
 // export async function init(): Promise<void> {

@@ -43,9 +43,10 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 const DEFAULT_BODY_LIMIT = "1mb";
 const DEFAULT_TIMEOUT_MS = 10_000;
-// faas-netes probes a function's lock file 2 s after its container starts, then every 2 s, and
-// restarts it after 3 failures: init() must end before that, and its own line say why not.
-const DEFAULT_INIT_MS = 5000;
+// faas-netes probes a function's lock file from 2 s after its container starts, every 2 s, and
+// restarts the container after 3 failures: 6 to 8 s after it started. This leaves room for
+// Node's own start before init(), so that a hung init() ends with its own line, not the probe's.
+const DEFAULT_INIT_MS = 4000;
 const DEFAULT_SHUTDOWN_MS = 5000;
 
 /**
