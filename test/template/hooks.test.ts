@@ -127,6 +127,18 @@ describe.skipIf(!WATCHDOG)("behind the real of-watchdog", () => {
     expect(fn.output()).toMatch(/Forked function has terminated: exit status 1/);
   });
 
+  test("SIGTERM while init() runs: the function exits 0 at once, without shutdown(), and the watchdog after its window", async () => {
+    const { tmpDir, record } = recordPlace();
+    const fn = await startBehindWatchdog(WATCHDOG!, hooks(), { tmpDir, untilListening: true, env: { HOOKS_INIT_MS: "5000", healthcheck_interval: "1s", HOOKS_RECORD: record } });
+    const functionPid = fn.functionPid();
+    cleanUp(fn, functionPid);
+    await expect.poll(() => readRecord(record).length, { timeout: 10_000 }).toBe(1);
+    fn.kill("SIGTERM");
+    expect(await Promise.race([fn.exited, sleep(10_000, "still running 10 s later")])).toEqual({ code: 0, signal: null });
+    expect(readRecord(record).map(({ step }) => step)).toEqual(["init start"]);
+    expect(fn.output()).not.toMatch(/Forked function has terminated/);
+  });
+
   test("SIGTERM under load: every request answered; shutdown() runs after the last one, sees none after it starts, and has finished when the watchdog exits", async () => {
     const { tmpDir, record } = recordPlace();
     // The watchdog keeps routing for 4 s after SIGTERM; shutdown() may take 1.5 s of that, so
