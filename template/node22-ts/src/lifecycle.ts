@@ -14,7 +14,8 @@
 // the watchdog exits as soon as the requests it is proxying are answered, and in the container
 // the function goes with it: so with a shutdown() the server stops answering shutdown_timeout
 // before the window ends, and shutdown() runs once the last request is answered.
-// A second SIGTERM, or SIGINT (Ctrl-C), skips what is left of the drain window.
+// A second SIGTERM, or SIGINT (Ctrl-C), skips what is left of the drain window; a signal before
+// the server listens (init() still running), or after it has closed, ends the process at once.
 import { createServer, maxHeaderSize, type RequestListener, type Server } from "node:http";
 import { rmSync, writeFileSync } from "node:fs";
 import type { Socket } from "node:net";
