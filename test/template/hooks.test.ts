@@ -226,6 +226,7 @@ describe.skipIf(!WATCHDOG)("behind the real of-watchdog", () => {
 describe("without the watchdog", () => {
   test("shutdown() rejecting: one line, and still exit 0 at once", async () => {
     const fn = await startFunction(hooks(), { env: { drain_timeout: "500ms", HOOKS_SHUTDOWN_FAIL: "the pool was closed already" } });
+    onTestFinished(() => fn.kill("SIGKILL"));
     const signalled = performance.now();
     fn.kill("SIGTERM");
     expect(await fn.exited).toEqual({ code: 0, signal: null });
@@ -237,6 +238,7 @@ describe("without the watchdog", () => {
 
   test("shutdown() running past shutdown_timeout: one line, and exit 0 when the time is up", async () => {
     const fn = await startFunction(hooks(), { env: { drain_timeout: "1s", shutdown_timeout: "500ms", HOOKS_SHUTDOWN_MS: "60000" } });
+    onTestFinished(() => fn.kill("SIGKILL"));
     const signalled = performance.now();
     fn.kill("SIGTERM");
     expect(await fn.exited).toEqual({ code: 0, signal: null });
@@ -250,6 +252,7 @@ describe("without the watchdog", () => {
   test("Ctrl-C (SIGINT, as under npm start) stops answering at once and runs shutdown() before the exit", async () => {
     const { tmpDir, record } = recordPlace();
     const fn = await startFunction(hooks(), { tmpDir, env: { drain_timeout: "60s", HOOKS_RECORD: record } });
+    onTestFinished(() => fn.kill("SIGKILL"));
     expect((await send(fn.url, { path: "/ready" })).body).toBe("initialised");
     fn.kill("SIGINT");
     expect(await fn.exited).toEqual({ code: 0, signal: null });
@@ -258,6 +261,7 @@ describe("without the watchdog", () => {
 
   test("a handler that exports neither hook starts and stops as before, without a word about them", async () => {
     const fn = await startFunction(inject("images")["echo"]!, { env: { drain_timeout: "300ms" } });
+    onTestFinished(() => fn.kill("SIGKILL"));
     expect((await send(fn.url, { path: "/text" })).body).toBe("plain words");
     fn.kill("SIGTERM");
     expect(await fn.exited).toEqual({ code: 0, signal: null });
@@ -266,8 +270,10 @@ describe("without the watchdog", () => {
   });
 
   test("a bad init_timeout or shutdown_timeout stops the start with exit 1, naming it", async () => {
-    await expect(startFunction(hooks(), { env: { init_timeout: "soon" } })).rejects.toThrow(/exited \(1\)[\s\S]*init_timeout must be a duration/);
-    await expect(startFunction(hooks(), { env: { shutdown_timeout: "-1s" } })).rejects.toThrow(/exited \(1\)[\s\S]*shutdown_timeout must be a duration/);
+    // Stopped if it starts after all, so that a failure leaves no process behind.
+    const start = (env: Record<string, string>) => startFunction(hooks(), { env }).then((fn) => (fn.kill("SIGKILL"), "started"));
+    await expect(start({ init_timeout: "soon" })).rejects.toThrow(/exited \(1\)[\s\S]*init_timeout must be a duration/);
+    await expect(start({ shutdown_timeout: "-1s" })).rejects.toThrow(/exited \(1\)[\s\S]*shutdown_timeout must be a duration/);
   });
 });
 
