@@ -17,6 +17,7 @@ const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const TEST_FUNCTIONS: Record<string, StackFunction> = {
   scaffold: { lang: "node22-ts", handler: "./template/node22-ts/function", image: "test/scaffold" },
   echo: { lang: "node22-ts", handler: "./test/fixtures/echo", image: "test/echo" },
+  hooks: { lang: "node22-ts", handler: "./test/fixtures/hooks", image: "test/hooks" },
 };
 
 export default async function setup(project: TestProject): Promise<void> {

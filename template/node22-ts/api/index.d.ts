@@ -71,6 +71,43 @@ export type Handler<Body extends RequestBody = RequestBody> = (
   context: FunctionContext,
 ) => unknown;
 
+/**
+ * Optional export beside the handler, for work to do once before the function takes traffic
+ * (open a pool, load a table, warm a cache):
+ *
+ *     export async function init(): Promise<void> { pool = await connect(url); }
+ *
+ * It runs once at start-up, before the server listens: the watchdog's /_/health stays 503 and
+ * no request reaches the handler until it has resolved. If it throws, rejects, or takes longer
+ * than init_timeout (4s unless set), the process logs one line and exits 1; the watchdog exits
+ * with it and the platform starts the function again.
+ */
+export type Init = () => Promise<void> | void;
+
+/**
+ * Optional export beside the handler, for work to do once at the end (close a pool, flush a
+ * buffer):
+ *
+ *     export async function shutdown(): Promise<void> { await pool.end(); }
+ *
+ * It runs once on SIGTERM (or Ctrl-C), after the last request has been answered: no request
+ * reaches the handler once it has started. With it the function stops answering
+ * shutdown_timeout (5s, or half the drain window if that is less) before the drain window
+ * ends, so that it finishes while the watchdog still runs. If it throws, rejects or runs over,
+ * one line is logged; the exit code is 0 all the same.
+ */
+export type Shutdown = () => Promise<void> | void;
+
+/**
+ * What a handler module exports: the handler as default, and optionally init and shutdown.
+ * A test can hold a module to it: `const exported: HandlerModule = await import("./handler.js")`.
+ */
+export interface HandlerModule<Body extends RequestBody = RequestBody> {
+  readonly default: Handler<Body>;
+  readonly init?: Init;
+  readonly shutdown?: Shutdown;
+}
+
 /** An error that answers the request with its status and message (4xx) instead of a 500. */
 export declare class HttpError extends Error {
   readonly status: number;

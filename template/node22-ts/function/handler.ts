@@ -15,3 +15,14 @@ export default async function handle(event: FunctionEvent) {
     body: Buffer.isBuffer(event.body) ? `${event.body.length} bytes` : event.body,
   };
 }
+
+// Optional: once before the first request (no traffic until it resolves; init_timeout, 4s by
+// default, bounds it), and once after the last one on SIGTERM (shutdown_timeout bounds it).
+//
+// export async function init(): Promise<void> {
+//   pool = await connect(process.env["DATABASE_URL"]);
+// }
+//
+// export async function shutdown(): Promise<void> {
+//   await pool.end();
+// }

@@ -15,6 +15,13 @@ export interface Config {
   readonly drainMs: number;
   /** After the drain window, how long in-flight requests may take to finish, in ms. */
   readonly closeGraceMs: number;
+  /** init_timeout: how long the handler module's init() may take, in ms. */
+  readonly initMs: number;
+  /**
+   * shutdown_timeout: how long its shutdown() may take, in ms. With one, the function stops
+   * answering this long before the drain window ends (src/lifecycle.ts says why).
+   */
+  readonly shutdownMs: number;
   /** Lock file to write once listening; null when the watchdog writes it itself. */
   readonly lockFile: string | null;
   /** How much of a refused body is read off (MAX_DISCARD_SIZE) and for how long (read_timeout). */
@@ -36,6 +43,20 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 const DEFAULT_BODY_LIMIT = "1mb";
 const DEFAULT_TIMEOUT_MS = 10_000;
+// faas-netes probes a function's lock file from 2 s after its container starts, every 2 s, and
+// restarts the container after 3 failures: 6 to 8 s after it started. This leaves room for
+// Node's own start before init(), so that a hung init() ends with its own line, not the probe's.
+const DEFAULT_INIT_MS = 4000;
+const DEFAULT_SHUTDOWN_MS = 5000;
+
+/**
+ * Room to close a pool or flush a buffer, taken from the end of the drain window: at most half
+ * of it, so that the function still answers through the part when the platform may be sending
+ * requests. Without a window (drain_timeout 0) there is nothing to share.
+ */
+function defaultShutdownMs(drainMs: number): number {
+  return drainMs > 0 ? Math.min(DEFAULT_SHUTDOWN_MS, drainMs / 2) : DEFAULT_SHUTDOWN_MS;
+}
 // Room for a refused body several times a large limit, read off in well under a second here.
 const DEFAULT_DISCARD_SIZE = "64mb";
 const DEFAULT_HEADROOM = "32mb";
@@ -46,15 +67,18 @@ export function readConfig(env: Env): Config {
   const bodyLimitText = env["MAX_BODY_SIZE"] || DEFAULT_BODY_LIMIT;
   const duration = (name: string, fallback: number) => (env[name] ? parseDuration(name, env[name]) : fallback);
   const writeTimeout = duration("write_timeout", DEFAULT_TIMEOUT_MS);
+  // The watchdog keeps routing traffic for healthcheck_interval (default: write_timeout)
+  // after it forwards SIGTERM, so that is how long the function must keep answering.
+  const drainMs = duration("drain_timeout", duration("healthcheck_interval", writeTimeout));
   return {
     port: parsePort(env["http_port"] || "3000"),
     host: env["http_host"] || "127.0.0.1",
     bodyLimit: parseBytes("MAX_BODY_SIZE", bodyLimitText),
     bodyLimitText,
-    // The watchdog keeps routing traffic for healthcheck_interval (default: write_timeout)
-    // after it forwards SIGTERM, so that is how long the function must keep answering.
-    drainMs: duration("drain_timeout", duration("healthcheck_interval", writeTimeout)),
+    drainMs,
     closeGraceMs: writeTimeout,
+    initMs: env["init_timeout"] ? positive("init_timeout", duration("init_timeout", 0)) : DEFAULT_INIT_MS,
+    shutdownMs: env["shutdown_timeout"] ? positive("shutdown_timeout", duration("shutdown_timeout", 0)) : defaultShutdownMs(drainMs),
     lockFile: env["suppress_lock"] === "true" ? join(tmpdir(), ".lock") : null,
     // The watchdog stops reading a request after read_timeout: reading it off longer is useless.
     discard: { bytes: parseBytes("MAX_DISCARD_SIZE", env["MAX_DISCARD_SIZE"] || DEFAULT_DISCARD_SIZE), ms: duration("read_timeout", DEFAULT_TIMEOUT_MS) },
@@ -63,6 +87,11 @@ export function readConfig(env: Env): Config {
     bodyExpansion: env["BODY_MEMORY_FACTOR"] ? parseFactor("BODY_MEMORY_FACTOR", env["BODY_MEMORY_FACTOR"]) : DEFAULT_BODY_EXPANSION,
     logRequests: parseSwitch("LOG_REQUESTS", env["LOG_REQUESTS"] || "false"),
   };
+}
+
+function positive(name: string, ms: number): number {
+  if (ms <= 0) throw new Error(`${name} must be a duration of more than 0, such as 5s, got ${ms}ms`);
+  return ms;
 }
 
 function parseSwitch(name: string, text: string): boolean {
