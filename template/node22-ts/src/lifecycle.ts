@@ -14,7 +14,7 @@
 // the watchdog exits as soon as the requests it is proxying are answered, and in the container
 // the function goes with it: so with a shutdown() the server stops answering shutdown_timeout
 // before the window ends, and shutdown() runs once the last request is answered.
-// A second SIGTERM, or SIGINT (Ctrl-C), skips what is left of the drain window; a signal before
+// SIGINT (Ctrl-C) skips what is left of the drain window; a repeated SIGTERM does not. A signal before
 // the server listens (init() still running), or after it has closed, ends the process at once.
 import { createServer, maxHeaderSize, type RequestListener, type Server } from "node:http";
 import { rmSync, writeFileSync } from "node:fs";
@@ -74,10 +74,13 @@ export function lifecycle(config: Config): Lifecycle {
   function onSignal(signal: NodeJS.Signals): void {
     if (!server?.listening) process.exit(0);
     removeLock();
-    if (draining || signal === "SIGINT") {
+    if (signal === "SIGINT") {
       close();
       return;
     }
+    // The same stop again: faasd signals every process in the container and the watchdog
+    // forwards its own SIGTERM too, so a second one must not cut the drain window short.
+    if (draining) return;
     draining = true;
     const answerMs = shutdown ? Math.max(0, config.drainMs - config.shutdownMs) : config.drainMs;
     const then = shutdown ? `, then shutdown() (up to ${config.shutdownMs}ms)` : "";
