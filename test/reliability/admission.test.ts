@@ -1,16 +1,59 @@
-// The memory budget for request bodies (template/node22-ts/src/budget.ts, gate.ts), on
-// validador as stack.yml deploys it, started with MEMORY_LIMIT set low: that env var stands in
-// for the container's memory limit (process.constrainedMemory()), which a process started here
-// does not have. The budget's arithmetic is the same; what differs is that nothing here would
-// kill the process past it. The container test (the real image under --memory) proves that.
+// The memory budget for request bodies (template/node22-ts/src/budget.ts, admission.ts), on
+// validador as stack.yml deploys it, with MEMORY_LIMIT set: that env var stands in for the
+// container's memory limit (process.constrainedMemory()), which a process started here does not
+// have. The budget's arithmetic is the same; what differs is that nothing here would kill the
+// process past it. The container test (the real image under --memory) proves that. First
+// behind the real watchdog, as the platform runs it (every body chunked), then the template
+// alone, with the Content-Length a direct client sends.
 import { connect, type Socket } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { packetText, render } from "../../ocr/index.js";
+import { generate, jsonBytes, packetText, render, textBytes } from "../../ocr/index.js";
 import type { RunningFunction } from "../../tools/run.js";
-import { startDeployed } from "../support/functions.js";
+import { startDeployed, startWatched, stopWatched, watchdogProgram } from "../support/functions.js";
 import { send } from "../support/http.js";
-import { bodyOf, uploadThenRead } from "../support/proxy-client.js";
+import { bodyOf, outcomeOf, uploadThenRead, uploadWhileReading, type StreamedResult, type UploadResult } from "../support/proxy-client.js";
+
+describe.skipIf(!watchdogProgram())("behind the watchdog, 16 paquetes of 100 000 entries at once, under stack.yml's limits.memory", () => {
+  // 192mb is validador's limits.memory in stack.yml: with its headroom and factor, about two
+  // such paquetes fit at a time.
+  const generated = generate({ count: 100_000, seed: 19, errRate: 0.1, illRate: 0.1 });
+  const findings = `${generated.key.join("\n")}\n`;
+  const forms = [
+    { form: "JSON", type: "application/json", kind: "writes all, then reads" },
+    { form: "text", type: "text/plain", kind: "reads while it sends" },
+  ] as const;
+
+  test.each(forms)("$form paquetes from a client that $kind: each answered 200 with its findings or 503 + Retry-After, none lost, the function never restarted", async ({ form, type, kind }) => {
+    const body = Buffer.from(type === "text/plain" ? textBytes(generated) : jsonBytes(generated, { id: "carga", indent: true, key: false }));
+    const validador = await startWatched("validador", { env: { MEMORY_LIMIT: "192mb" } });
+    try {
+      const pid = validador.functionPid();
+      const upload = { size: body.length, body, chunked: false, headers: { "Content-Type": type } };
+      const results: (UploadResult | StreamedResult)[] = await Promise.all(
+        Array.from({ length: 16 }, () => (type === "text/plain" ? uploadWhileReading(validador.port, upload) : uploadThenRead(validador.port, upload))),
+      );
+      const seen = results.map((result) => {
+        const outcome = outcomeOf(result);
+        const answerBody = "answer" in result ? bodyOf(result.answer) : result.body;
+        const retryAfter = "answer" in result ? /\r\nRetry-After: (\d+)\r\n/i.exec(result.answer)?.[1] : result.headers["retry-after"];
+        if (outcome === "200") return answerBody === findings ? "200" : "200 with wrong findings";
+        if (outcome === "503") return retryAfter === "1" && /^\{"error":"busy: a body of \d+\.\d MB so far needs at least/.test(answerBody) ? "503" : `503 ${retryAfter} ${answerBody.slice(0, 100)}`;
+        return outcome;
+      });
+      const count = (what: string) => seen.filter((outcome) => outcome === what).length;
+      console.log(`16 concurrent ${form} paquetes of ${(body.length / 1e6).toFixed(1)} MB (${kind}) behind the watchdog, MEMORY_LIMIT=192mb: ${count("200")} x 200, ${count("503")} x 503`);
+      expect(count("200") + count("503"), seen.join(", ")).toBe(16);
+      expect(count("200")).toBeGreaterThanOrEqual(1);
+      expect(count("503")).toBeGreaterThanOrEqual(1);
+      expect(validador.functionPid()).toBe(pid);
+      // Refusals are no errors: nothing in the function's log.
+      expect(validador.output()).not.toMatch(/^error/m);
+    } finally {
+      await stopWatched(validador);
+    }
+  }, 120_000);
+});
 
 let validador: RunningFunction;
 /** Memory the function has for bodies, as it logged at start-up, in bytes. */
