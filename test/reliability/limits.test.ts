@@ -80,6 +80,17 @@ describe.skipIf(!watchdog)("a body over MAX_BODY_SIZE, behind the watchdog", () 
     expect(processMemory(fn("validador").functionPid()!).hwmMB - before).toBeLessThan(limitOf("validador") / MiB);
   }, 60_000);
 
+  test("a client that leaves mid-body is one line in the function's log with its call id: no error, no stack, no 5xx", async () => {
+    const socket = connect(fn("validador").port, "127.0.0.1");
+    await once(socket, "connect");
+    socket.write(head("POST", { "Content-Type": "text/plain", "Content-Length": 100_000, "X-Call-Id": "left-behind" }) + "x".repeat(1000));
+    // Once the function has the first bytes, the client leaves.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    socket.destroy();
+    await expect.poll(() => fn("validador").output()).toMatch(/^aborted: POST \/ the client left after \d+ bytes of the body call left-behind$/m);
+    expect(fn("validador").output()).not.toMatch(/^error|ECONNRESET|\n\s+at /im);
+  });
+
   test("a body at the limit is still read", async () => {
     const limit = limitOf("generador");
     const answer = await send(fn("generador").url, { method: "POST", path: "/", body: "x".repeat(limit) });
