@@ -73,10 +73,11 @@ const paqueteOf = (bytes: number) => packetText(Array.from({ length: Math.floor(
 
 /**
  * A request whose body arrives slowly: its head (with Expect: 100-continue, so the server says
- * when it has taken the request in and reserved its memory) and half its body now, the rest
- * when asked. Meanwhile its reservation is held.
+ * when it has taken the request in) and a share of its body (half by default) now, the rest when
+ * asked. Meanwhile its reservation is held (all of it for a Content-Length the function sees;
+ * what has come so far for a chunked body, as behind the watchdog).
  */
-async function holdOpen(port: number, body: Buffer): Promise<{ finish: () => Promise<string> }> {
+async function holdOpen(port: number, body: Buffer, share = 0.5): Promise<{ finish: () => Promise<string> }> {
   const socket: Socket = connect(port, "127.0.0.1");
   let answer = "";
   socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
@@ -84,8 +85,8 @@ async function holdOpen(port: number, body: Buffer): Promise<{ finish: () => Pro
   socket.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`);
   await expect.poll(() => answer, { timeout: 5000 }).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\n/);
   answer = "";
-  const half = Math.floor(body.length / 2);
-  socket.write(body.subarray(0, half));
+  const half = Math.floor(body.length * share);
+  await new Promise((resolve) => socket.write(body.subarray(0, half), resolve));
   return {
     finish: async () => {
       socket.write(body.subarray(half));
@@ -94,6 +95,35 @@ async function holdOpen(port: number, body: Buffer): Promise<{ finish: () => Pro
     },
   };
 }
+
+describe.skipIf(!watchdogProgram())("behind the watchdog, a body of 128 MiB while the budget is taken", () => {
+  test("gets 503 + Retry-After, whichever the client, with every byte sent; the body in flight is answered in full", async () => {
+    const watched = await startWatched("validador", { env: { MEMORY_LIMIT: "150mb", MEMORY_HEADROOM: "64mb", BODY_MEMORY_FACTOR: String(EXPANSION) } });
+    try {
+      const budget = Number(/memory for request bodies: (\d+\.\d) MB/.exec(watched.output())?.[1]) * 1024 * 1024;
+      const pid = watched.functionPid();
+      // Three quarters of a body that needs 90% of the budget have come: the rest is too little
+      // for even a body at MAX_BODY_SIZE, so the 128 MiB are refused for memory (503), not size.
+      const large = Math.floor((0.9 * budget) / EXPANSION);
+      const first = await holdOpen(watched.port, Buffer.from(paqueteOf(large)), 0.75);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const size = 128 * 1024 * 1024;
+      for (const result of [await uploadThenRead(watched.port, { size, chunked: false }), await uploadWhileReading(watched.port, { size, chunked: true })]) {
+        expect([outcomeOf(result), result.written]).toEqual(["503", size]);
+        const retryAfter = "answer" in result ? /\r\nRetry-After: (\d+)\r\n/i.exec(result.answer)?.[1] : result.headers["retry-after"];
+        const body = "answer" in result ? bodyOf(result.answer) : result.body;
+        expect(retryAfter).toBe("1");
+        expect((JSON.parse(body) as { error: string }).error).toMatch(/^busy: a body of \d+\.\d MB so far needs at least/);
+      }
+      const answer = await first.finish();
+      expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(bodyOf(answer)).toBe("000000051 OK\n".repeat(Math.floor(large / 112)));
+      expect(watched.functionPid()).toBe(pid);
+    } finally {
+      await stopWatched(watched);
+    }
+  }, 60_000);
+});
 
 describe("request bodies are admitted within the memory budget", () => {
   test("the budget is the override minus the idle use and the headroom", () => {
