@@ -19,10 +19,9 @@ describe.skipIf(!watchdogProgram())("behind the watchdog, 16 paquetes of 100 000
   // such paquetes fit at a time.
   const generated = generate({ count: 100_000, seed: 19, errRate: 0.1, illRate: 0.1 });
   const findings = `${generated.key.join("\n")}\n`;
-  const forms = [
-    { form: "JSON", type: "application/json", kind: "writes all, then reads" },
-    { form: "text", type: "text/plain", kind: "reads while it sends" },
-  ] as const;
+  const forms = (["JSON", "text"] as const).flatMap((form) =>
+    (["writes all, then reads", "reads while it sends"] as const).map((kind) => ({ form, type: form === "JSON" ? "application/json" : "text/plain", kind })),
+  );
 
   test.each(forms)("$form paquetes from a client that $kind: each answered 200 with its findings or 503 + Retry-After, none lost, the function never restarted", async ({ form, type, kind }) => {
     const body = Buffer.from(type === "text/plain" ? textBytes(generated) : jsonBytes(generated, { id: "carga", indent: true, key: false }));
@@ -31,7 +30,7 @@ describe.skipIf(!watchdogProgram())("behind the watchdog, 16 paquetes of 100 000
       const pid = validador.functionPid();
       const upload = { size: body.length, body, chunked: false, headers: { "Content-Type": type } };
       const results: (UploadResult | StreamedResult)[] = await Promise.all(
-        Array.from({ length: 16 }, () => (type === "text/plain" ? uploadWhileReading(validador.port, upload) : uploadThenRead(validador.port, upload))),
+        Array.from({ length: 16 }, () => (kind === "reads while it sends" ? uploadWhileReading(validador.port, upload) : uploadThenRead(validador.port, upload))),
       );
       const seen = results.map((result) => {
         const outcome = outcomeOf(result);

@@ -33,6 +33,13 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all([stopWatched(running.validador), stopWatched(running.generador)]));
 
+/** curl -v POSTing `size` bytes of "x" from a file, as a user would: the body, then the status. */
+async function curlPost(url: string, size: number): Promise<{ stdout: string; stderr: string }> {
+  const file = join(mkdtempSync(join(tmpdir(), "curl-")), "body");
+  writeFileSync(file, Buffer.alloc(size, "x"));
+  return promisify(execFile)("curl", ["-sS", "-v", "-o", "-", "-w", "\n%{http_code}", "-H", "Content-Type: text/plain", "--data-binary", `@${file}`, `${url}/`]);
+}
+
 const head = (method: string, headers: Record<string, string | number>) =>
   `${method} / HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("")}\r\n`;
 
@@ -64,9 +71,7 @@ describe.skipIf(!watchdog)("a body over MAX_BODY_SIZE, behind the watchdog", () 
   }, 60_000);
 
   test("curl, which sends Expect: 100-continue for a large body and reads while it sends, gets the 413 JSON", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "curl-")), "body");
-    writeFileSync(file, Buffer.alloc(64 * MiB, "x"));
-    const { stdout, stderr } = await promisify(execFile)("curl", ["-sS", "-v", "-o", "-", "-w", "\n%{http_code}", "-H", "Content-Type: text/plain", "--data-binary", `@${file}`, `${fn("validador").url}/`]);
+    const { stdout, stderr } = await curlPost(fn("validador").url, 64 * MiB);
     expect(stderr).toMatch(/> Expect: 100-continue/);
     expect(stdout).toBe(`${limitError("validador")}\n413`);
   }, 60_000);
@@ -199,6 +204,12 @@ describe("the function alone", () => {
       outcomes.push(`${outcomeOf(result)}${result.written < size ? ` after ${result.written} bytes` : ""}${bodyOf(result.answer) === limitError("validador") ? "" : " wrong body"}`);
     }
     expect(outcomes).toEqual(Array.from({ length: 5 }, () => "413"));
+  }, 60_000);
+
+  test("curl with Expect: 100-continue gets the 413 JSON", async () => {
+    const { stdout, stderr } = await curlPost(validador.url, 64 * MiB);
+    expect(stderr).toMatch(/> Expect: 100-continue/);
+    expect(stdout).toBe(`${limitError("validador")}\n413`);
   }, 60_000);
 
   test("a declared Content-Length over the limit: the body is read off to its end, then answered 413, and the connection kept", async () => {
