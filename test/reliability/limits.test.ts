@@ -189,7 +189,7 @@ describe("the function alone", () => {
   let bounded: RunningFunction;
   beforeAll(async () => {
     // A short read_timeout, so that a stalled client is quick to show it.
-    [validador, bounded] = await Promise.all([startDeployed("validador"), startDeployed("generador", { env: { read_timeout: "2s" } })]);
+    [validador, bounded] = await Promise.all([startDeployed("validador"), startDeployed("generador", { env: { read_timeout: "1s" } })]);
   });
   afterAll(() => {
     validador?.kill("SIGINT");
@@ -246,9 +246,9 @@ describe("the function alone", () => {
     await once(socket, "close");
     expect(answer).toMatch(/^HTTP\/1\.1 413 [\s\S]*\r\nConnection: close\r\n/);
     expect(bodyOf(answer)).toBe(limitError("generador"));
-    // read_timeout is 2 s here: closed by that bound, not by Node's own (300 s) request timeout.
+    // read_timeout is 1 s here: closed by that bound, not by Node's own (300 s) request timeout.
     expect(performance.now() - started).toBeLessThan(10_000);
-    await expect.poll(() => bounded.output()).toMatch(/^timeout: POST \/ 413 at read_timeout \(2s\), after 65536 of 10000000 bytes of the body$/m);
+    await expect.poll(() => bounded.output()).toMatch(/^timeout: POST \/ 413 at read_timeout \(1s\), after 65536 of 10000000 bytes of the body$/m);
   }, 30_000);
 
   test("a stalled upload within the limit gets 408 at read_timeout, in JSON, and the connection is closed", async () => {
@@ -261,9 +261,9 @@ describe("the function alone", () => {
     socket.write(head("POST", { "Content-Type": "text/plain", "Content-Length": 1000, "X-Call-Id": "stalled-1" }) + "0123456789");
     await once(socket, "close");
     expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n[\s\S]*\r\nConnection: close\r\n/);
-    expect(JSON.parse(bodyOf(answer))).toEqual({ error: "the request body did not arrive within 2s (read_timeout); 10 bytes of it came" });
+    expect(JSON.parse(bodyOf(answer))).toEqual({ error: "the request body did not arrive within 1s (read_timeout); 10 bytes of it came" });
     expect(performance.now() - started).toBeLessThan(10_000);
-    await expect.poll(() => bounded.output()).toMatch(/^timeout: POST \/ 408 at read_timeout \(2s\), after 10 of 1000 bytes of the body call stalled-1$/m);
+    await expect.poll(() => bounded.output()).toMatch(/^timeout: POST \/ 408 at read_timeout \(1s\), after 10 of 1000 bytes of the body call stalled-1$/m);
     expect(bounded.output()).not.toMatch(/error/i);
   }, 30_000);
 
