@@ -4,8 +4,8 @@
 // counted as it arrives and refused as soon as it passes the limit or the budget; a declared
 // Content-Length (a client calling the function directly) decides before any of it is read.
 //
-// A refused body is still read to its end, and thrown away (which costs no memory); only then
-// is the refusal sent. Answering earlier loses the answer behind the watchdog: it returns as soon
+// A refused body is still read to its end, and thrown away (nothing of it is kept, though the
+// chunks are garbage until collected: MEMORY_HEADROOM covers that); only then is the refusal sent. Answering earlier loses the answer behind the watchdog: it returns as soon
 // as the function answers, and its server then closes the client's connection with the rest of
 // the body unread, so a client still sending gets a reset instead of the answer. The reading is
 // bounded by time, not bytes, as in web servers' lingering close: at read_timeout (the
