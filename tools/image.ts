@@ -1,11 +1,12 @@
 // Builds a function as `faas-cli build` would, without Docker. First the build context is laid
 // out exactly as `faas-cli build --shrinkwrap` writes it; then the template's Dockerfile is
 // played stage by stage, each stage in a folder standing for its filesystem: WORKDIR, ENV, COPY
-// and RUN are carried out, the rest (FROM images, USER, HEALTHCHECK, CMD) only needs Docker.
+// and RUN are carried out, CMD is recorded, the rest (FROM images, USER, HEALTHCHECK) only needs
+// Docker.
 // As BuildKit does, only the stages the last one needs are played, with FROM lines resolved for
 // this machine's platform: a stage that only another platform's image starts from (arm/v7's
 // runtime, whose RUN installs Alpine packages) is never run here.
-// The last stage's working directory and environment are what the image would run.
+// The last stage's working directory, environment and command are what the image would run.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -29,6 +30,8 @@ export interface Image {
   readonly dir: string;
   /** The last stage's ENV, as the watchdog and the function see it. */
   readonly env: Readonly<Record<string, string>>;
+  /** The last stage's CMD (exec form), run in `dir`. */
+  readonly cmd: readonly string[];
 }
 
 export function parseDockerfile(text: string): Stage[] {
@@ -109,6 +112,14 @@ export function parseEnv(args: string): Record<string, string> {
     env[match[1]!] = match[2] !== undefined ? match[2].replace(/\\(.)/g, "$1") : match[3]!;
   }
   return env;
+}
+
+/** CMD ["a", "b"] (the exec form; the shell form runs under /bin/sh -c, as Docker runs it). */
+export function parseCmd(args: string): string[] {
+  if (!args.trimStart().startsWith("[")) return ["/bin/sh", "-c", args];
+  const words: unknown = JSON.parse(args);
+  if (!Array.isArray(words) || !words.every((word): word is string => typeof word === "string")) throw new Error(`CMD ${args}: not a list of strings`);
+  return words;
 }
 
 /**
@@ -211,12 +222,14 @@ export async function buildImage(context: string, log: (line: string) => void = 
     // A stage FROM an earlier one starts from its files, environment and working directory.
     const base = played.get(expandArgs(stage.from, vars));
     const env: Record<string, string> = { ...base?.env };
+    let cmd = base?.cmd ?? [];
     let workdir = base?.workdir ?? "/";
     if (base) cpSync(join(stagesDir, expandArgs(stage.from, vars)), root, { recursive: true, verbatimSymlinks: true });
     mkdirSync(root, { recursive: true });
     for (const { keyword, args } of stage.instructions) {
       const cwd = join(root, workdir);
       if (keyword === "ENV") Object.assign(env, parseEnv(args));
+      if (keyword === "CMD") cmd = parseCmd(args);
       if (keyword === "WORKDIR") {
         workdir = posix.resolve(workdir, args);
         mkdirSync(join(root, workdir), { recursive: true });
@@ -245,7 +258,7 @@ export async function buildImage(context: string, log: (line: string) => void = 
         }
       }
     }
-    image = { dir: join(root, workdir), env };
+    image = { dir: join(root, workdir), env, cmd };
     played.set(stage.name, { ...image, workdir });
   }
   if (!image) throw new Error(`${context}/Dockerfile has no stages`);

@@ -1,12 +1,12 @@
-// Starts a built function as its image runs it: the real of-watchdog (CMD ["fwatchdog"]) with
-// the image's environment, which then starts the function's fprocess itself and proxies every
-// request to it. Each run gets its own ports (the watchdog's, its metrics', the function's) and
-// its own temp dir (TMPDIR, where the lock file goes), and runs as the image's user when the
-// caller is root, as in the container.
+// Starts a built function as its image runs it: the image's CMD, which runs the real of-watchdog
+// (`fwatchdog`, found on PATH as in the image) with the image's environment; the watchdog then
+// starts the function's fprocess itself and proxies every request to it. Each run gets its own
+// ports (the watchdog's, its metrics', the function's) and its own temp dir (TMPDIR, where the
+// lock file goes), and runs as the image's user when the caller is root, as in the container.
 import { spawn } from "node:child_process";
-import { chownSync, mkdtempSync, readFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import type { Image } from "./image.js";
 import { asImageUser, freePort, IMAGE_USER, runnableDir, type RunningFunction, type StartOptions } from "./run.js";
 
@@ -29,8 +29,9 @@ export async function startBehindWatchdog(watchdog: string, image: Image, option
   if (asImageUser) chownSync(tmp, IMAGE_USER.uid, IMAGE_USER.gid);
   const [port, upstreamPort, metricsPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const env: Record<string, string> = {
-    // The watchdog finds `node` (fprocess) on PATH: the Node that runs this, as startFunction does.
-    PATH: [dirname(process.execPath), process.env["PATH"] ?? ""].join(delimiter),
+    // The image's command finds `fwatchdog` on PATH, and the watchdog `node` (fprocess): the
+    // watchdog given, and the Node that runs this, as startFunction does.
+    PATH: [watchdogDir(watchdog), dirname(process.execPath), process.env["PATH"] ?? ""].join(delimiter),
     ...image.env,
     TMPDIR: tmp,
     port: String(port),
@@ -39,7 +40,8 @@ export async function startBehindWatchdog(watchdog: string, image: Image, option
     upstream_url: `http://127.0.0.1:${upstreamPort}`,
     ...options.env,
   };
-  const child = spawn(watchdog, [], { cwd: runnableDir(image.dir), env, stdio: ["ignore", "pipe", "pipe"], ...(asImageUser ? IMAGE_USER : {}) });
+  const [command = "fwatchdog", ...args] = image.cmd;
+  const child = spawn(command, args, { cwd: runnableDir(image.dir), env, stdio: ["ignore", "pipe", "pipe"], ...(asImageUser ? IMAGE_USER : {}) });
   let output = "";
   const collect = (chunk: Buffer) => {
     output += chunk;
@@ -83,6 +85,20 @@ export async function startBehindWatchdog(watchdog: string, image: Image, option
     throw error;
   }
   return fn;
+}
+
+const watchdogDirs = new Map<string, string>();
+
+/** A folder holding `fwatchdog`, a link to `watchdog`, as the image holds /usr/bin/fwatchdog. */
+function watchdogDir(watchdog: string): string {
+  let dir = watchdogDirs.get(watchdog);
+  if (dir === undefined) {
+    dir = mkdtempSync(join(tmpdir(), "fwatchdog-"));
+    chmodSync(dir, 0o755);
+    symlinkSync(resolve(watchdog), join(dir, "fwatchdog"));
+    watchdogDirs.set(watchdog, dir);
+  }
+  return dir;
 }
 
 /** Waits until the watchdog's own server accepts connections (any answer from /_/health). */

@@ -1,11 +1,11 @@
 // The nastiest requests found so far, kept as regression tests: one JSON file per case in
-// corpus/ (the format is in corpus/README.md). Each answer must be sound (support.ts) and
-// what the case expects.
+// corpus/ (the format is in corpus/README.md), sent through the real of-watchdog as the platform
+// runs the functions. Each answer must be sound (support.ts) and what the case expects.
 import { readdirSync, readFileSync } from "node:fs";
 import { Agent } from "node:http";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { RunningFunction } from "../../tools/run.js";
-import { startDeployed, type FunctionName } from "../support/functions.js";
+import { startDeployed, startWatched, stopWatched, watchdogProgram, type FunctionName } from "../support/functions.js";
 import { send, type Call } from "../support/http.js";
 import { expectSound } from "./support.js";
 
@@ -45,16 +45,9 @@ const cases = readdirSync(dir)
   .sort()
   .map((file) => [file.replace(/\.json$/, ""), JSON.parse(readFileSync(new URL(file, dir), "utf8")) as Case] as const);
 
-const running: Partial<Record<FunctionName, RunningFunction>> = {};
+const watchdog = watchdogProgram();
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-beforeAll(async () => {
-  [running.validador, running.generador] = await Promise.all([startDeployed("validador"), startDeployed("generador")]);
-});
-afterAll(() => {
-  agent.destroy();
-  running.validador?.kill("SIGINT");
-  running.generador?.kill("SIGINT");
-});
+afterAll(() => agent.destroy());
 
 test("the corpus holds the cases it should", () => {
   expect(cases.length).toBeGreaterThanOrEqual(25);
@@ -64,21 +57,46 @@ test("the corpus holds the cases it should", () => {
   }
 });
 
-test.each(cases)("%s", async (_name, c) => {
-  const call: Call = {
-    method: c.request.method ?? (c.request.body === undefined ? "GET" : "POST"),
-    path: c.request.path === undefined ? "/" : bytesOf(c.request.path).toString("latin1"),
-    headers: c.request.headers ?? {},
-    body: c.request.body === undefined ? undefined : bytesOf(c.request.body),
+// Behind the watchdog, as the platform runs them; and alone, as npm start runs them.
+describe.each([
+  ["behind the watchdog", true],
+  ["alone", false],
+])("%s", (_where, behind) => {
+  const running: Partial<Record<FunctionName, RunningFunction>> = {};
+  const stops: (() => Promise<void>)[] = [];
+  const start = async (name: FunctionName) => {
+    if (behind) {
+      const fn = await startWatched(name);
+      stops.push(() => stopWatched(fn));
+      running[name] = fn;
+    } else {
+      const fn = await startDeployed(name);
+      stops.push(async () => void fn.kill("SIGINT"));
+      running[name] = fn;
+    }
   };
-  const answer = await send(running[c.function]!.url, call, agent);
-  expectSound(answer, c.about, call.method);
-  expect(answer.status, `${c.about}: ${answer.body.slice(0, 300)}`).toBe(c.expect.status);
-  if (c.expect.error !== undefined) expect((JSON.parse(answer.body) as { error: string }).error).toMatch(new RegExp(c.expect.error));
-  if (c.expect.body !== undefined) expect(answer.body).toBe(c.expect.body);
-  if (c.expect.bodyMatches !== undefined) expect(answer.body).toMatch(new RegExp(c.expect.bodyMatches, "s"));
-  // Nothing a case sends takes the server down or poisons the next request.
-  const next = await send(running[c.function]!.url, c.function === "generador" ? { path: "/?count=1&seed=5" } : { method: "POST", body: "{}", headers: { "content-type": "application/json" } }, agent);
-  expect(next.status).toBe(c.function === "generador" ? 200 : 400);
-  if (c.function === "validador") expect(next.body).toBe('{"error":"missing \\"Contenido\\": expected {\\"Id\\": \\"...\\", \\"Contenido\\": [[line1, line2, line3], ...]}"}');
-}, 60_000);
+  beforeAll(async () => {
+    if (behind && !watchdog) return;
+    await Promise.all([start("validador"), start("generador")]);
+  });
+  afterAll(() => Promise.all(stops.map((stop) => stop())));
+
+  test.skipIf(behind && !watchdog).each(cases)("%s", async (_name, c) => {
+    const call: Call = {
+      method: c.request.method ?? (c.request.body === undefined ? "GET" : "POST"),
+      path: c.request.path === undefined ? "/" : bytesOf(c.request.path).toString("latin1"),
+      headers: c.request.headers ?? {},
+      body: c.request.body === undefined ? undefined : bytesOf(c.request.body),
+    };
+    const answer = await send(running[c.function]!.url, call, agent);
+    expectSound(answer, c.about, call.method);
+    expect(answer.status, `${c.about}: ${answer.body.slice(0, 300)}`).toBe(c.expect.status);
+    if (c.expect.error !== undefined) expect((JSON.parse(answer.body) as { error: string }).error).toMatch(new RegExp(c.expect.error));
+    if (c.expect.body !== undefined) expect(answer.body).toBe(c.expect.body);
+    if (c.expect.bodyMatches !== undefined) expect(answer.body).toMatch(new RegExp(c.expect.bodyMatches, "s"));
+    // Nothing a case sends takes the server down or poisons the next request.
+    const next = await send(running[c.function]!.url, c.function === "generador" ? { path: "/?count=1&seed=5" } : { method: "POST", body: "{}", headers: { "content-type": "application/json" } }, agent);
+    expect(next.status).toBe(c.function === "generador" ? 200 : 400);
+    if (c.function === "validador") expect(next.body).toBe('{"error":"missing \\"Contenido\\": expected {\\"Id\\": \\"...\\", \\"Contenido\\": [[line1, line2, line3], ...]}"}');
+  }, 60_000);
+});

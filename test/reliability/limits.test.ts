@@ -1,100 +1,99 @@
-// Limits, on both functions as stack.yml deploys them: bodies over MAX_BODY_SIZE are refused
-// without being read, packets over the entry cap and empty bodies are 400s, and query
-// parameters are read strictly, in linear time, without echoing huge values back.
-import { connect, type Socket } from "node:net";
+// Limits, on both functions as stack.yml deploys them, behind the real of-watchdog as the
+// platform runs them: bodies over MAX_BODY_SIZE get their 413 whatever the client and the size,
+// packets over the entry cap and empty bodies are 400s, and query parameters are read strictly,
+// in linear time, without echoing huge values back. Behind the watchdog every body reaches the
+// function chunked; the template alone, called with a Content-Length, is tested at the end.
+import { connect } from "node:net";
 import { once } from "node:events";
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { MAX_ENTRIES, packetText, render } from "../../ocr/index.js";
 import { parseBytes } from "../../template/node22-ts/src/config.js";
 import { readRequest } from "../../generador/handler.js";
-import type { RunningFunction } from "../../tools/run.js";
-import { stackEnv, startDeployed, type FunctionName } from "../support/functions.js";
+import { processMemory, type RunningFunction } from "../../tools/run.js";
+import type { WatchedFunction } from "../../tools/watchdog.js";
+import { stackEnv, startDeployed, startWatched, stopWatched, watchdogProgram, type FunctionName } from "../support/functions.js";
 import { send } from "../support/http.js";
-import { bodyOf, uploadThenRead } from "../support/proxy-client.js";
+import { bodyOf, outcomeOf, uploadThenRead, uploadWhileReading } from "../support/proxy-client.js";
 
-const running: Partial<Record<FunctionName, RunningFunction>> = {};
+const MiB = 1024 * 1024;
+const watchdog = watchdogProgram();
+const running: Partial<Record<FunctionName, WatchedFunction>> = {};
 const fn = (name: FunctionName) => running[name]!;
 const limitOf = (name: FunctionName): number => parseBytes("MAX_BODY_SIZE", stackEnv(name)["MAX_BODY_SIZE"] ?? "1mb");
 const limitError = (name: FunctionName): string => JSON.stringify({ error: `request body is larger than the ${stackEnv(name)["MAX_BODY_SIZE"]} limit (MAX_BODY_SIZE)` });
 
 beforeAll(async () => {
-  [running.validador, running.generador] = await Promise.all([startDeployed("validador"), startDeployed("generador")]);
+  if (!watchdog) return;
+  [running.validador, running.generador] = await Promise.all([startWatched("validador"), startWatched("generador")]);
 });
-afterAll(() => {
-  running.validador?.kill("SIGINT");
-  running.generador?.kill("SIGINT");
-});
+afterAll(() => Promise.all([stopWatched(running.validador), stopWatched(running.generador)]));
 
-interface RawExchange {
-  /** The answer as received, head and body. */
-  readonly answer: string;
-  /** Bytes of body the client had written when the answer arrived. */
-  readonly sent: number;
-}
-
-/**
- * Sends a request head, then body chunks one at a time (each flushed before the next) until an
- * answer arrives or `total` bytes are sent.
- */
-async function exchange(port: number, head: string, total: number, chunkSize = 64 * 1024): Promise<RawExchange> {
-  const socket: Socket = connect(port, "127.0.0.1");
-  await once(socket, "connect");
-  let answer = "";
-  let closed = false;
-  socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
-  // Writing after the server closed fails (EPIPE, ECONNRESET): the test looks at what came back.
-  socket.on("error", () => {});
-  const ended = new Promise<void>((resolve) =>
-    socket.on("close", () => {
-      closed = true;
-      resolve();
-    }),
-  );
-  const chunked = /transfer-encoding: chunked/i.test(head);
-  const data = Buffer.alloc(chunkSize, "x");
-  const chunk = chunked ? Buffer.concat([Buffer.from(`${chunkSize.toString(16)}\r\n`), data, Buffer.from("\r\n")]) : data;
-  socket.write(head);
-  let sent = 0;
-  while (sent < total && answer === "" && !closed) {
-    await new Promise<void>((resolve) => socket.write(chunk, () => resolve()));
-    sent += chunkSize;
-  }
-  // The answer may come in pieces: wait (up to 5 s) for all of it.
-  const deadline = performance.now() + 5000;
-  while (!closed && !isComplete(answer) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-  socket.destroy();
-  await ended;
-  return { answer, sent };
-}
-
-/** Whether a raw answer holds its whole head and as many body bytes as it declares. */
-function isComplete(answer: string): boolean {
-  const end = answer.indexOf("\r\n\r\n");
-  const length = /\r\ncontent-length: (\d+)\r\n/i.exec(answer)?.[1];
-  return end >= 0 && length !== undefined && answer.length - end - 4 >= Number(length);
+/** curl -v POSTing `size` bytes of "x" from a file, as a user would: the body, then the status. */
+async function curlPost(url: string, size: number): Promise<{ stdout: string; stderr: string }> {
+  const file = join(mkdtempSync(join(tmpdir(), "curl-")), "body");
+  writeFileSync(file, Buffer.alloc(size, "x"));
+  return promisify(execFile)("curl", ["-sS", "-v", "-o", "-", "-w", "\n%{http_code}", "-H", "Content-Type: text/plain", "--data-binary", `@${file}`, `${url}/`]);
 }
 
 const head = (method: string, headers: Record<string, string | number>) =>
   `${method} / HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("")}\r\n`;
 
-describe("a body over MAX_BODY_SIZE", () => {
-  test.each(["validador", "generador"] as const)("%s: a declared Content-Length over the limit is answered 413 at once, before the body is sent", async (name) => {
-    const limit = limitOf(name);
-    // Only a first 64 KB chunk is written: the answer must not wait for the rest.
-    const { answer } = await exchange(fn(name).port, head("POST", { "Content-Type": "text/plain", "Content-Length": 4 * limit + 1 }), 64 * 1024);
-    expect(answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
-    expect(answer).toMatch(/\r\nConnection: close\r\n/i);
-    expect(answer).toMatch(/\r\nX-Content-Type-Options: nosniff\r\n/i);
-    expect(answer.split("\r\n\r\n")[1]).toBe(limitError(name));
-  });
+describe.skipIf(!watchdog)("a body over MAX_BODY_SIZE, behind the watchdog", () => {
+  // Both kinds of client, Content-Length and chunked, up to eight times validador's limit: the
+  // function must not answer before the body has ended, or the watchdog closes the connection
+  // on a client still sending.
+  const cases = [20, 64, 128].flatMap((mib) => [
+    ["writes all, then reads", mib, false],
+    ["writes all, then reads", mib, true],
+    ["reads while it sends", mib, false],
+  ] as const);
+  test.each(cases)("validador, a client that %s, %i MiB (chunked: %s): the 413 JSON, no reset, the function never restarted", async (kind, mib, chunked) => {
+    const size = mib * MiB;
+    const pid = fn("validador").functionPid();
+    const result = kind === "reads while it sends" ? await uploadWhileReading(fn("validador").port, { size, chunked }) : await uploadThenRead(fn("validador").port, { size, chunked });
+    expect([outcomeOf(result), result.written]).toEqual(["413", size]);
+    expect("answer" in result ? bodyOf(result.answer) : result.body).toBe(limitError("validador"));
+    expect(fn("validador").functionPid()).toBe(pid);
+  }, 60_000);
 
-  test("validador: a chunked body (no Content-Length) is answered 413 as soon as it passes the limit", async () => {
-    const limit = limitOf("validador");
-    const { answer, sent } = await exchange(fn("validador").port, head("POST", { "Content-Type": "text/plain", "Transfer-Encoding": "chunked" }), 4 * limit);
-    expect(answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
-    // The limit, and what socket buffers let through while the answer was on its way; not 4x.
-    expect(sent).toBeGreaterThan(limit);
-    expect(sent).toBeLessThan(2 * limit);
+  test("generador, a client that writes all, then reads: 4 MiB over its 16kb limit, 5 tries of 5", async () => {
+    const outcomes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const result = await uploadThenRead(fn("generador").port, { size: 4 * MiB, chunked: i % 2 === 1 });
+      outcomes.push(`${outcomeOf(result)}${bodyOf(result.answer) === limitError("generador") ? "" : " wrong body"}`);
+    }
+    expect(outcomes).toEqual(Array.from({ length: 5 }, () => "413"));
+  }, 60_000);
+
+  test("curl, which sends Expect: 100-continue for a large body and reads while it sends, gets the 413 JSON", async () => {
+    const { stdout, stderr } = await curlPost(fn("validador").url, 64 * MiB);
+    expect(stderr).toMatch(/> Expect: 100-continue/);
+    expect(stdout).toBe(`${limitError("validador")}\n413`);
+  }, 60_000);
+
+  test("a refused body is thrown away as it comes: reading 128 MiB off holds no more memory than a body at the limit would", async () => {
+    const before = processMemory(fn("validador").functionPid()!).hwmMB;
+    const result = await uploadThenRead(fn("validador").port, { size: 128 * MiB, chunked: true });
+    expect(outcomeOf(result)).toBe("413");
+    // Whatever the peak was before (a body at the limit, read and handled), 128 MiB thrown away
+    // raises it by less than one limit's worth.
+    expect(processMemory(fn("validador").functionPid()!).hwmMB - before).toBeLessThan(limitOf("validador") / MiB);
+  }, 60_000);
+
+  test("a client that leaves mid-body is one line in the function's log with its call id: no error, no stack, no 5xx", async () => {
+    const socket = connect(fn("validador").port, "127.0.0.1");
+    await once(socket, "connect");
+    socket.write(head("POST", { "Content-Type": "text/plain", "Content-Length": 100_000, "X-Call-Id": "left-behind" }) + "x".repeat(1000));
+    // Once the function has the first bytes, the client leaves.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    socket.destroy();
+    await expect.poll(() => fn("validador").output()).toMatch(/^aborted: POST \/ the client left after \d+ bytes of the body call left-behind$/m);
+    expect(fn("validador").output()).not.toMatch(/^error|ECONNRESET|\n\s+at /im);
   });
 
   test("a body at the limit is still read", async () => {
@@ -104,71 +103,7 @@ describe("a body over MAX_BODY_SIZE", () => {
   });
 });
 
-// The watchdog's proxy writes the whole request before it reads the answer. An over-limit body
-// must still get its 413: the function answers early, then reads off the rest before closing.
-describe("a body over MAX_BODY_SIZE, sent whole by a client that reads only afterwards", () => {
-  const TRIES = 20;
-  const cases = [
-    ["validador", 20 * 1024 * 1024, false],
-    ["validador", 20 * 1024 * 1024, true],
-    ["generador", 4 * 1024 * 1024, false],
-    ["generador", 4 * 1024 * 1024, true],
-  ] as const;
-  test.each(cases)(`%s: the limit + %i bytes (chunked: %s) gets the 413 JSON in ${TRIES} tries of ${TRIES}, never a reset`, async (name, over, chunked) => {
-    const size = limitOf(name) + over;
-    const outcomes: string[] = [];
-    for (let i = 0; i < TRIES; i++) {
-      const { answer, written, error } = await uploadThenRead(fn(name).port, { size, chunked });
-      const status = /^HTTP\/1\.1 (\d+)/.exec(answer)?.[1] ?? "no answer";
-      outcomes.push(`${status}${error ? ` ${error}` : ""}${written < size ? ` after ${written} bytes` : ""}${status === "413" && bodyOf(answer) !== limitError(name) ? " wrong body" : ""}`);
-    }
-    expect(outcomes).toEqual(Array.from({ length: TRIES }, () => "413"));
-  }, 120_000);
-});
-
-describe("what is read off after a refusal is bounded", () => {
-  let bounded: RunningFunction;
-  beforeAll(async () => {
-    // A low bound, so that a client sending far more is quick to show it.
-    bounded = await startDeployed("generador", { env: { MAX_DISCARD_SIZE: "1mb", read_timeout: "2s" } });
-  });
-  afterAll(() => bounded?.kill("SIGINT"));
-
-  test.each([false, true])("a client sending 64 MB (chunked: %s) is cut off soon after MAX_DISCARD_SIZE, with the 413 already sent", async (chunked) => {
-    const size = 64 * 1024 * 1024;
-    const { answer, written, error } = await uploadThenRead(bounded.port, { size, chunked });
-    // Closed by the server: the client cannot write it all. Socket buffers on both sides hold a
-    // few MB more than the server reads.
-    expect(error).toMatch(/^(EPIPE|ECONNRESET)$/);
-    expect(written).toBeLessThan(24 * 1024 * 1024);
-    // What the client receives once the server has reset the connection is up to its kernel.
-    expect(answer === "" || /^HTTP\/1\.1 413 /.test(answer)).toBe(true);
-  });
-
-  test("a client that stops sending is closed after read_timeout, with the 413 already sent", async () => {
-    const socket = connect(bounded.port, "127.0.0.1");
-    await once(socket, "connect");
-    let answer = "";
-    socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
-    socket.on("error", () => {});
-    socket.write(head("POST", { "Content-Type": "text/plain", "Content-Length": 10_000_000 }));
-    socket.write(Buffer.alloc(64 * 1024, "x"));
-    const started = performance.now();
-    await once(socket, "close");
-    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
-    expect(bodyOf(answer)).toBe(limitError("generador"));
-    // read_timeout is 2 s here: closed by the bound, not by Node's own 300 s request timeout.
-    expect(performance.now() - started).toBeLessThan(15_000);
-  }, 30_000);
-
-  test("a body that ends within the bound is read off, and the connection closed cleanly", async () => {
-    const { answer, written, error } = await uploadThenRead(bounded.port, { size: 512 * 1024, chunked: false });
-    expect([error, written]).toEqual([undefined, 512 * 1024]);
-    expect(answer).toMatch(/^HTTP\/1\.1 413 [\s\S]*\r\nConnection: close\r\n/);
-  });
-});
-
-describe("the entry cap", () => {
+describe.skipIf(!watchdog)("the entry cap", () => {
   const entry = render("000000051");
   const status = async (body: string, type: string) => {
     const answer = await send(fn("validador").url, { method: "POST", body, headers: { "content-type": type } });
@@ -189,7 +124,7 @@ describe("the entry cap", () => {
   }, 60_000);
 });
 
-describe("an empty or all-whitespace body answers 400 'empty body', whatever its type", () => {
+describe.skipIf(!watchdog)("an empty or all-whitespace body answers 400 'empty body', whatever its type", () => {
   const BODIES = ["", " ", "\n\n", "\r\n\t", "\r\r", "\u00a0\ufeff", "\ufeff"];
   const TYPES = [undefined, "text/plain", "application/json", "application/octet-stream", "application/x-www-form-urlencoded"];
   test.each(TYPES.flatMap((type) => [false, true].map((chunked) => [type, chunked] as const)))("content type %s, chunked %s", async (type, chunked) => {
@@ -203,7 +138,7 @@ describe("an empty or all-whitespace body answers 400 'empty body', whatever its
   });
 });
 
-describe("query parameters, read strictly", () => {
+describe.skipIf(!watchdog)("query parameters, read strictly", () => {
   const huge = "9".repeat(6000);
   const cases: readonly (readonly [FunctionName, string, RegExp])[] = [
     ["validador", "?correct=maybe", /^query parameter "correct" must be true or false \(or 1\/0, yes\/no\), got "maybe"$/],
@@ -243,5 +178,104 @@ describe("query parameters, read strictly", () => {
       // Linear: well under a millisecond per 100 KB. The quadratic pattern took about 20 s here.
       expect(performance.now() - started).toBeLessThan(1000);
     }
+  });
+});
+
+// The template itself, called with no watchdog in front (npm start, a direct call): a declared
+// Content-Length decides before any of the body is read, and read_timeout bounds how long a
+// body may take, as the watchdog's own read_timeout does in front of it.
+describe("the function alone", () => {
+  let validador: RunningFunction;
+  let bounded: RunningFunction;
+  beforeAll(async () => {
+    // A short read_timeout, so that a stalled client is quick to show it.
+    [validador, bounded] = await Promise.all([startDeployed("validador"), startDeployed("generador", { env: { read_timeout: "1s" } })]);
+  });
+  afterAll(() => {
+    validador?.kill("SIGINT");
+    bounded?.kill("SIGINT");
+  });
+
+  test.each([false, true])("a body 20 MiB over the limit, sent whole before the answer is read (chunked: %s): the 413 JSON in 5 tries of 5", async (chunked) => {
+    const size = limitOf("validador") + 20 * MiB;
+    const outcomes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const result = await uploadThenRead(validador.port, { size, chunked });
+      outcomes.push(`${outcomeOf(result)}${result.written < size ? ` after ${result.written} bytes` : ""}${bodyOf(result.answer) === limitError("validador") ? "" : " wrong body"}`);
+    }
+    expect(outcomes).toEqual(Array.from({ length: 5 }, () => "413"));
+  }, 60_000);
+
+  test("curl with Expect: 100-continue gets the 413 JSON", async () => {
+    const { stdout, stderr } = await curlPost(validador.url, 64 * MiB);
+    expect(stderr).toMatch(/> Expect: 100-continue/);
+    expect(stdout).toBe(`${limitError("validador")}\n413`);
+  }, 60_000);
+
+  test("a declared Content-Length over the limit: the body is read off to its end, then answered 413, and the connection kept", async () => {
+    const socket = connect(validador.port, "127.0.0.1");
+    await once(socket, "connect");
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
+    const size = limitOf("validador") + MiB;
+    socket.write(head("POST", { "Content-Type": "text/plain", "Content-Length": size }));
+    socket.write(Buffer.alloc(size - 1, "x"));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answer, "an answer before the body has ended").toBe("");
+    socket.write("x");
+    await expect.poll(() => answer).toMatch(/\}$/);
+    expect(answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
+    expect(answer).not.toMatch(/\r\nConnection: close\r\n/i);
+    expect(bodyOf(answer)).toBe(limitError("validador"));
+    // Nothing was left unread: the same connection takes the next request.
+    answer = "";
+    socket.write(head("POST", { "Content-Type": "application/json", "Content-Length": 2 }) + "{}");
+    await expect.poll(() => answer).toMatch(/^HTTP\/1\.1 400 /);
+    socket.destroy();
+  });
+
+  test("a refused client that stops sending gets the 413 at read_timeout, and the connection is closed", async () => {
+    const socket = connect(bounded.port, "127.0.0.1");
+    await once(socket, "connect");
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
+    socket.on("error", () => {});
+    const started = performance.now();
+    socket.write(head("POST", { "Content-Type": "text/plain", "Content-Length": 10_000_000 }));
+    socket.write(Buffer.alloc(64 * 1024, "x"));
+    await once(socket, "close");
+    expect(answer).toMatch(/^HTTP\/1\.1 413 [\s\S]*\r\nConnection: close\r\n/);
+    expect(bodyOf(answer)).toBe(limitError("generador"));
+    // read_timeout is 1 s here: closed by that bound, not by Node's own (300 s) request timeout.
+    expect(performance.now() - started).toBeLessThan(10_000);
+    await expect.poll(() => bounded.output()).toMatch(/^timeout: POST \/ 413 at read_timeout \(1s\), after 65536 of 10000000 bytes of the body$/m);
+  }, 30_000);
+
+  test("a stalled upload within the limit gets 408 at read_timeout, in JSON, and the connection is closed", async () => {
+    const socket = connect(bounded.port, "127.0.0.1");
+    await once(socket, "connect");
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
+    socket.on("error", () => {});
+    const started = performance.now();
+    socket.write(head("POST", { "Content-Type": "text/plain", "Content-Length": 1000, "X-Call-Id": "stalled-1" }) + "0123456789");
+    await once(socket, "close");
+    expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n[\s\S]*\r\nConnection: close\r\n/);
+    expect(JSON.parse(bodyOf(answer))).toEqual({ error: "the request body did not arrive within 1s (read_timeout); 10 bytes of it came" });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    await expect.poll(() => bounded.output()).toMatch(/^timeout: POST \/ 408 at read_timeout \(1s\), after 10 of 1000 bytes of the body call stalled-1$/m);
+    expect(bounded.output()).not.toMatch(/error/i);
+  }, 30_000);
+
+  test("a client that leaves mid-body is one log line with its call id: no error, no stack, no 5xx", async () => {
+    for (const type of ["text/plain", "application/octet-stream"]) {
+      const socket = connect(validador.port, "127.0.0.1");
+      await once(socket, "connect");
+      socket.write(head("POST", { "Content-Type": type, "Content-Length": 1000, "X-Call-Id": `left-${type}` }) + "0123456789");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      socket.destroy();
+      await expect.poll(() => validador.output()).toContain(`aborted: POST / the client left after 10 of 1000 bytes of the body call left-${type}\n`);
+    }
+    expect(validador.output()).not.toMatch(/error|ECONNRESET|\n\s+at /i);
   });
 });

@@ -1,5 +1,6 @@
-// Shutdown and crashes under load. SIGTERM while requests pour in: every request is answered
-// (the load ends inside the drain window), the process exits 0 once the window is over. And a
+// Shutdown and crashes under load. SIGTERM while requests pour in, to the function alone and to
+// the real watchdog in front of it (which forwards it): every request is answered (the load ends
+// inside the drain window), the process exits 0 once the window is over. And a
 // handler that throws on some requests answers those 500 while the rest, and the next ones,
 // are answered as usual.
 import { existsSync } from "node:fs";
@@ -7,8 +8,9 @@ import { Agent } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import { expect, inject, test } from "vitest";
+import { generate, textBytes } from "../../ocr/index.js";
 import { startFunction } from "../../tools/run.js";
-import { startDeployed } from "../support/functions.js";
+import { startDeployed, startWatched, watchdogProgram } from "../support/functions.js";
 import { send, type Call } from "../support/http.js";
 
 interface Tally {
@@ -82,6 +84,39 @@ test("SIGTERM under load: every request answered, exit 0 once the drain window i
     `SIGTERM under load: ${tally.sent} requests from 8 clients over 2 s, ${tally.closing} answered while draining ` +
       `(Connection: close), none failed; exit 0 ${Math.round(elapsed)} ms after SIGTERM (drain window ${DRAIN_MS} ms)`,
   );
+}, 30_000);
+
+test.skipIf(!watchdogProgram())("behind the watchdog, SIGTERM under load: every request answered, /_/health 503 at once, the watchdog exits 0 once the drain window is over and the function is gone", async () => {
+  // healthcheck_interval: how long the watchdog keeps routing after SIGTERM, and so the function's
+  // drain window (stack.yml leaves it at write_timeout, 30 s).
+  const validador = await startWatched("validador", { env: { healthcheck_interval: `${DRAIN_MS}ms` } });
+  const generated = generate({ count: 30, seed: 3, errRate: 0.2, illRate: 0.2 });
+  const packet = Buffer.from(textBytes(generated)).toString("latin1");
+  const findings = `${generated.key.join("\n")}\n`;
+  const call: Call = { method: "POST", body: packet, headers: { "content-type": "text/plain" } };
+  const functionPid = validador.functionPid()!;
+
+  const started = performance.now();
+  const running = load(validador.url, call, findings, 8, started + 2000);
+  await sleep(500);
+  const signalled = performance.now();
+  validador.kill("SIGTERM");
+  await expect.poll(() => fetch(`${validador.url}/_/health`).then((res) => res.status), { timeout: 1000, interval: 20 }).toBe(503);
+  const tally = await running;
+  const { code, signal } = await validador.exited;
+  const elapsed = performance.now() - signalled;
+
+  expect(tally.failed).toEqual([]);
+  expect(tally.wrong).toEqual([]);
+  expect(tally.right).toBe(tally.sent);
+  expect({ code, signal }).toEqual({ code: 0, signal: null });
+  expect(elapsed).toBeGreaterThanOrEqual(DRAIN_MS);
+  expect(elapsed, "exits soon after the window, not at the 30 s write_timeout").toBeLessThan(DRAIN_MS + 4000);
+  // The function was told too (what it logs after the watchdog has gone is lost with the
+  // watchdog's pipes, as in a container), drained, and is gone.
+  expect(validador.output()).toMatch(/shutdown: SIGTERM, answering for 3000ms more\n/);
+  await expect.poll(() => existsSync(`/proc/${functionPid}`), { timeout: 5000 }).toBe(false);
+  console.log(`behind the watchdog, SIGTERM under load: ${tally.sent} requests from 8 clients over 2 s, none failed; the watchdog exited 0 ${Math.round(elapsed)} ms after SIGTERM (healthcheck_interval ${DRAIN_MS} ms)`);
 }, 30_000);
 
 test("a handler that throws on every other request, under load: those answer 500, the others 200, the server lives on", async () => {

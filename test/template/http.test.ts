@@ -228,19 +228,20 @@ describe("errors", () => {
     expect([res.status, res.headers["content-type"]]).toEqual([413, "application/json; charset=utf-8"]);
   });
 
-  test("a declared Content-Length over the limit is answered 413 before any of the body is sent; the body is read off, then the connection closed", async () => {
+  test("a declared Content-Length over the limit is answered 413 only once the body has ended (read off and thrown away), on a connection kept open", async () => {
     const socket = connect(small.port, "127.0.0.1");
     socket.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 1000000\r\n\r\n");
     let answer = "";
     let error: unknown;
     socket.on("data", (chunk: Buffer) => (answer += chunk));
     socket.on("error", (e) => (error = e));
-    const closed = new Promise((resolve) => socket.on("close", resolve));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Answered early, the answer would be lost to a client still sending behind the watchdog.
+    expect(answer).toBe("");
+    socket.write(Buffer.alloc(1_000_000, "x"));
     await expect.poll(() => answer).toMatch(/\}$/);
-    expect(answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n[\s\S]*Connection: close\r\n[\s\S]*\r\n\r\n\{"error":"request body is larger than the 1kb limit \(MAX_BODY_SIZE\)"\}$/);
-    // Only once the body has come is the connection closed: cleanly, with nothing unread.
-    socket.end(Buffer.alloc(1_000_000, "x"));
-    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n[\s\S]*Connection: keep-alive\r\n[\s\S]*\r\n\r\n\{"error":"request body is larger than the 1kb limit \(MAX_BODY_SIZE\)"\}$/);
+    socket.end();
     expect(error).toBeUndefined();
   });
 

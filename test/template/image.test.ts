@@ -1,6 +1,8 @@
 // The image the Dockerfile makes, checked without Docker: its stages as written, and what
 // playing them (tools/image.ts) leaves in the image that runs.
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, inject, test } from "vitest";
 import { buildImage, expandArgs, globalArgs, hostPlatformArgs, layoutContext, neededStages, parseDockerfile, parseEnv } from "../../tools/image.js";
@@ -108,7 +110,18 @@ describe("Dockerfile", () => {
     expect(user).toBeDefined();
     expect(user).not.toMatch(/^(root|0)(:|$)/);
     expect(ship.find((i) => i.keyword === "HEALTHCHECK")?.args).toMatch(/\[ -e \/tmp\/\.lock \] \|\| exit 1/);
-    expect(ship.at(-1)).toEqual({ keyword: "CMD", args: '["fwatchdog"]' });
+    expect(ship.at(-1)).toEqual({ keyword: "CMD", args: '["sh", "run-watchdog.sh"]' });
+  });
+
+  test("its command removes a lock file left in TMPDIR (or /tmp), then becomes fwatchdog: the same process, with its arguments", () => {
+    const dir = mkdtempSync(join(tmpdir(), "run-watchdog-"));
+    // A stand-in fwatchdog that says which process it is, what it was given, and whether the lock is there.
+    writeFileSync(join(dir, "fwatchdog"), '#!/bin/sh\necho "$$ $* $(test -e "$TMPDIR/.lock" && echo locked || echo unlocked)"\n', { mode: 0o755 });
+    writeFileSync(join(dir, ".lock"), "");
+    const run = spawnSync("sh", ["-c", 'echo "$$"; exec sh template/node22-ts/run-watchdog.sh -x', "sh"], { env: { PATH: `${dir}:${process.env["PATH"]}`, TMPDIR: dir }, encoding: "utf8" });
+    const [pid, said] = run.stdout.trim().split("\n");
+    expect([run.status, said]).toEqual([0, `${pid} -x unlocked`]);
+    expect(existsSync(join(dir, ".lock"))).toBe(false);
   });
 
   test("the watchdog's defaults: HTTP mode on port 3000, the function writes the lock, no log prefixes", () => {
@@ -134,6 +147,8 @@ describe("the image that runs", () => {
   test("holds compiled JavaScript and production dependencies only", () => {
     const image = inject("images")["scaffold"]!;
     const files = filesUnder(image.dir);
+    expect(image.cmd).toEqual(["sh", "run-watchdog.sh"]);
+    expect(files).toContain("run-watchdog.sh");
     expect(files).toContain("src/index.js");
     expect(files).toContain("function/handler.js");
     expect(files.filter((file) => file.endsWith(".ts"))).toEqual([]);

@@ -1,5 +1,6 @@
 // npm run ship: gathers what the image runs into ship/ — compiled JavaScript, package.json
-// files and (already pruned) production node_modules; no TypeScript sources, no tests.
+// files, the image's command (run-watchdog.sh) and (already pruned) production node_modules;
+// no TypeScript sources, no tests.
 // The Dockerfile copies ship/ as it is, and local runs start it the same way.
 import { chmodSync, cpSync, lstatSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -26,7 +27,7 @@ function normaliseModes(dir) {
 }
 
 rmSync(SHIP, { recursive: true, force: true });
-for (const path of ["package.json", "node_modules", "api", "src", "function"]) {
+for (const path of ["package.json", "run-watchdog.sh", "node_modules", "api", "src", "function"]) {
   cpSync(path, `${SHIP}/${path}`, { recursive: true, verbatimSymlinks: true, filter: runtimeFile });
 }
 normaliseModes(SHIP);

@@ -5,14 +5,13 @@ import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import { HttpError, type FunctionEvent, type Handler, type RequestBody } from "@node22-ts/api";
 import { bodyType, hasBody, notUtf8, readUtf8Body } from "./body.js";
+import { admission, clientLeft, isStopped, tooLarge } from "./admission.js";
 import type { MemoryBudget } from "./budget.js";
 import type { Config } from "./config.js";
-import { gate, tooLarge } from "./gate.js";
 import { invoke } from "./invoke.js";
-import { isRefused } from "./refusal.js";
 import { callOf, sendError, sendOutcome } from "./reply.js";
 
-export interface AppOptions extends Pick<Config, "bodyLimit" | "bodyLimitText" | "discard" | "logRequests"> {
+export interface AppOptions extends Pick<Config, "bodyLimit" | "bodyLimitText" | "readTimeoutMs" | "logRequests"> {
   /** True once SIGTERM arrived: answers then ask clients not to reuse the connection. */
   readonly draining: () => boolean;
   readonly budget: MemoryBudget;
@@ -33,7 +32,7 @@ export function createApp(handler: Handler, options: AppOptions): express.Expres
   });
 
   const limit = options.bodyLimit;
-  app.use(gate(options));
+  app.use(admission(options));
   // The bodies readUtf8Body does not read directly: other charsets, Content-Encoding, binary.
   // JSON is read as text, and parsed only when the handler first reads event.body (jsonBody).
   const parseText = express.text({ limit, type: () => true, defaultCharset: "utf-8", verify: checkUtf8 });
@@ -50,8 +49,9 @@ export function createApp(handler: Handler, options: AppOptions): express.Expres
   });
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    // A refused request was answered already; its parser ends with an error of its own.
-    if (isRefused(req)) return;
+    // Admission answers the requests it took over (refused, or too slow to arrive) itself, and
+    // logs those whose client left before the body ended: nobody is there to answer.
+    if (isStopped(error) || clientLeft(req)) return;
     sendError(req, res, bodyError(error, options.bodyLimitText));
   });
   return app;
@@ -103,8 +103,9 @@ function logWhenClosed(req: Request, res: Response): void {
   const started = performance.now();
   res.once("close", () => {
     const ms = performance.now() - started;
-    // A refusal's answer is whole once written, even if the client leaves before its body ends.
-    const status = res.writableFinished || isRefused(req) ? String(res.statusCode) : "aborted";
+    // A request whose body never all came has its line from admission (aborted, timeout).
+    if (hasBody(req) && !req.complete) return;
+    const status = res.writableFinished ? String(res.statusCode) : "aborted";
     console.log(`${req.method} ${req.path} ${status} ${ms.toFixed(1)}ms${callOf(req)}`);
   });
 }

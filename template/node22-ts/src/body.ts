@@ -37,9 +37,10 @@ export const notUtf8 = (): Error => Object.assign(new Error("the body is not val
 
 /**
  * Reads a UTF-8 body whole into a string (a leading byte order mark dropped, as body-parser
- * drops it). Sizes are the gate's to police (gate.ts): it refuses a body over the limit or the
- * memory budget before or while it arrives, and then stops this reader with an 'error' on the
- * request, as it stops body-parser's; a client that goes away stops it too. Either way the
+ * drops it). Sizes and time are admission's to police (admission.ts): it refuses a body over the
+ * limit or the memory budget before or while it arrives, or one too slow to arrive, and then
+ * stops this reader with an 'error' on the request, as it stops body-parser's; a client that
+ * goes away stops it too. Either way the
  * chunks are let go and `failed` is called.
  */
 export function readUtf8Body(req: IncomingMessage, done: (text: string) => void, failed: (error: unknown) => void): void {

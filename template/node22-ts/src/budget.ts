@@ -4,7 +4,7 @@
 // kill the process, and every request in flight with it. So each body reserves its size times
 // that expansion before it is read (or as it is read, when its size is not declared), from a
 // budget worked out from the process's memory limit, and gives it back once its answer has
-// left. A body that does not fit now is refused (see gate.ts); one that could never fit too.
+// left. A body that does not fit now is refused (admission.ts); one that could never fit too.
 import { totalmem } from "node:os";
 
 export interface BudgetSettings {

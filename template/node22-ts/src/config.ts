@@ -24,8 +24,11 @@ export interface Config {
   readonly shutdownMs: number;
   /** Lock file to write once listening; null when the watchdog writes it itself. */
   readonly lockFile: string | null;
-  /** How much of a refused body is read off (MAX_DISCARD_SIZE) and for how long (read_timeout). */
-  readonly discard: { readonly bytes: number; readonly ms: number };
+  /**
+   * read_timeout: how long a request's body may take to arrive, from the request's start; a
+   * refused body is read off (and thrown away) until then at most.
+   */
+  readonly readTimeoutMs: number;
   /** MEMORY_LIMIT: overrides the memory limit the OS reports (process.constrainedMemory()). */
   readonly memoryLimit: number | null;
   /** MEMORY_HEADROOM: memory kept free beyond the idle process's own. */
@@ -57,8 +60,6 @@ const DEFAULT_SHUTDOWN_MS = 5000;
 function defaultShutdownMs(drainMs: number): number {
   return drainMs > 0 ? Math.min(DEFAULT_SHUTDOWN_MS, drainMs / 2) : DEFAULT_SHUTDOWN_MS;
 }
-// Room for a refused body several times a large limit, read off in well under a second here.
-const DEFAULT_DISCARD_SIZE = "64mb";
 const DEFAULT_HEADROOM = "32mb";
 // Above validador's measured peak per body byte (README: Configuration).
 const DEFAULT_BODY_EXPANSION = 3.5;
@@ -80,8 +81,8 @@ export function readConfig(env: Env): Config {
     initMs: env["init_timeout"] ? positive("init_timeout", duration("init_timeout", 0)) : DEFAULT_INIT_MS,
     shutdownMs: env["shutdown_timeout"] ? positive("shutdown_timeout", duration("shutdown_timeout", 0)) : defaultShutdownMs(drainMs),
     lockFile: env["suppress_lock"] === "true" ? join(tmpdir(), ".lock") : null,
-    // The watchdog stops reading a request after read_timeout: reading it off longer is useless.
-    discard: { bytes: parseBytes("MAX_DISCARD_SIZE", env["MAX_DISCARD_SIZE"] || DEFAULT_DISCARD_SIZE), ms: duration("read_timeout", DEFAULT_TIMEOUT_MS) },
+    // The watchdog's own bound on reading a request: behind it, a body never takes longer.
+    readTimeoutMs: duration("read_timeout", DEFAULT_TIMEOUT_MS),
     memoryLimit: env["MEMORY_LIMIT"] ? parseBytes("MEMORY_LIMIT", env["MEMORY_LIMIT"]) : null,
     memoryHeadroom: parseBytes("MEMORY_HEADROOM", env["MEMORY_HEADROOM"] || DEFAULT_HEADROOM),
     bodyExpansion: env["BODY_MEMORY_FACTOR"] ? parseFactor("BODY_MEMORY_FACTOR", env["BODY_MEMORY_FACTOR"]) : DEFAULT_BODY_EXPANSION,
