@@ -18,6 +18,8 @@ import { megabytes, type MemoryBudget } from "./budget.js";
 import { callOf, errorAnswer } from "./reply.js";
 
 export interface AdmissionOptions {
+  /** True once the function has stopped taking requests (after SIGTERM's drain window). */
+  readonly stopping: () => boolean;
   readonly bodyLimit: number;
   readonly bodyLimitText: string;
   readonly budget: MemoryBudget;
@@ -67,6 +69,13 @@ export function noRoom(outcome: "busy" | "too large", size: number, budget: Memo
   };
 }
 
+/** The answer to a request that comes after the function has stopped taking requests. */
+export const shuttingDown: Refusal = {
+  status: 503,
+  message: "shutting down: this instance takes no more requests; retry in a moment",
+  headers: { "Retry-After": String(RETRY_AFTER_S), Connection: "close" },
+};
+
 /** The answer to a body still not all there at read_timeout. */
 export const tooSlow = (readTimeoutMs: number, received: number): Refusal => ({
   status: 408,
@@ -90,13 +99,23 @@ export const clientLeft = (req: Request): boolean => req.destroyed && !req.compl
 
 // --- The middleware. ---
 
+/** Sends a refusal as the whole answer; `then` runs once it has been handed to the socket. */
+function send(req: Request, res: Response, refusal: Refusal, then?: () => void): void {
+  const text = errorAnswer(req, refusal.message);
+  res.status(refusal.status).set(refusal.headers ?? {});
+  res.set({ "Content-Type": text.type, "Content-Length": String(Buffer.byteLength(text.body)) });
+  res.end(text.body, then);
+}
+
 const isEncoded = (req: Request): boolean => (req.headers["content-encoding"] ?? "identity").toLowerCase() !== "identity";
 
 export function admission(options: AdmissionOptions) {
   const { bodyLimit: limit, budget, readTimeoutMs } = options;
   return (req: Request, res: Response, next: NextFunction): void => {
+    const stopping = options.stopping();
     if (!hasBody(req)) {
-      next();
+      if (stopping) send(req, res, shuttingDown);
+      else next();
       return;
     }
     const reservation = budget.open();
@@ -111,17 +130,10 @@ export function admission(options: AdmissionOptions) {
     /** Answers the refusal; `close`: the body has not all arrived, and no more of it is read. */
     const answer = (close: boolean) => {
       if (res.headersSent || res.destroyed) return;
-      const { status, message, headers } = refusal!;
-      const text = errorAnswer(req, message);
-      res.status(status).set(headers ?? {});
-      res.set({ "Content-Type": text.type, "Content-Length": String(Buffer.byteLength(text.body)) });
-      if (!close) {
-        res.end(text.body);
-        return;
-      }
+      if (!close) return send(req, res, refusal!);
       res.set("Connection", "close");
       req.pause();
-      res.end(text.body, () => req.socket.destroy());
+      send(req, res, refusal!, () => req.socket.destroy());
     };
     /** Takes the request over: its body's reader is stopped, and admission answers instead. */
     const takeOver = (why: Refusal) => {
@@ -167,6 +179,7 @@ export function admission(options: AdmissionOptions) {
     // flows): a chunk that passes a bound is refused before the reader sees it.
     req.on("data", count);
 
+    if (stopping) return refuse(shuttingDown);
     if (declared !== undefined) {
       // Node has checked that it is a number, and delivers no more than it says. An encoded
       // body's size once inflated is not known before it is read: it is counted at the most it

@@ -9,11 +9,12 @@ import { admission, clientLeft, isStopped, tooLarge } from "./admission.js";
 import type { MemoryBudget } from "./budget.js";
 import type { Config } from "./config.js";
 import { invoke } from "./invoke.js";
+import type { Phase } from "./lifecycle.js";
 import { callOf, sendError, sendOutcome } from "./reply.js";
 
 export interface AppOptions extends Pick<Config, "bodyLimit" | "bodyLimitText" | "readTimeoutMs" | "logRequests"> {
-  /** True once SIGTERM arrived: answers then ask clients not to reuse the connection. */
-  readonly draining: () => boolean;
+  /** Where the process is in its life: after SIGTERM answers ask clients not to reuse the connection. */
+  readonly phase: () => Phase;
   readonly budget: MemoryBudget;
 }
 
@@ -26,13 +27,13 @@ export function createApp(handler: Handler, options: AppOptions): express.Expres
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
-    if (options.draining()) res.setHeader("Connection", "close");
+    if (options.phase() !== "serving") res.setHeader("Connection", "close");
     if (options.logRequests) logWhenClosed(req, res);
     next();
   });
 
   const limit = options.bodyLimit;
-  app.use(admission(options));
+  app.use(admission({ ...options, stopping: () => options.phase() === "stopping" }));
   // The bodies readUtf8Body does not read directly: other charsets, Content-Encoding, binary.
   // JSON is read as text, and parsed only when the handler first reads event.body (jsonBody).
   const parseText = express.text({ limit, type: () => true, defaultCharset: "utf-8", verify: checkUtf8 });

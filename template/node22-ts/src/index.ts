@@ -18,7 +18,7 @@ try {
   // Measured now, with the handler loaded and nothing in flight: the idle use.
   const memory = currentMemory();
   const budget = memoryBudget(config, memory);
-  const app = createApp(fn.handler, { ...config, draining: life.draining, budget });
+  const app = createApp(fn.handler, { ...config, phase: life.phase, budget });
   console.log(`node22-ts: ${describeBudget(budget, memory, config.memoryHeadroom, config.bodyLimit)}`);
   const port = await life.listen(app, fn.shutdown);
   console.log(`node22-ts: listening on ${config.host}:${port}`);

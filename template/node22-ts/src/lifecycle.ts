@@ -9,22 +9,30 @@
 // without saying why, and faasd has none. A failure is one line and exit 1, which ends the
 // watchdog too, and the platform starts the function again.
 // SIGTERM: the watchdog forwards it at once but keeps routing requests for healthcheck_interval,
-// so the server keeps answering for the drain window, then stops accepting, lets in-flight
-// requests finish and exits 0 (a non-zero exit kills the watchdog). At the end of that window
-// the watchdog exits as soon as the requests it is proxying are answered, and in the container
-// the function goes with it: so with a shutdown() the server stops answering shutdown_timeout
-// before the window ends, and shutdown() runs once the last request is answered.
-// SIGINT (Ctrl-C) skips what is left of the drain window; a repeated SIGTERM does not. A signal before
-// the server listens (init() still running), or after it has closed, ends the process at once.
-import { createServer, maxHeaderSize, type RequestListener, type Server } from "node:http";
+// so the server keeps answering for the drain window. Then it stops: no new request reaches the
+// handler (one that still comes gets a 503 that says so, rather than a refused connection and
+// the watchdog's empty 500), the requests in flight are answered, shutdown() runs, and the
+// process exits 0 (a non-zero exit kills the watchdog). At the end of the window the watchdog
+// exits as soon as the requests it is proxying are answered, and in the container the function
+// goes with it: so with a shutdown() the function stops shutdown_timeout before the window
+// ends, and shutdown() finishes while the watchdog still runs.
+// SIGINT (Ctrl-C) skips what is left of the drain window; a repeated SIGTERM does not. A signal
+// before the server listens (init() still running) ends the process at once.
+import { createServer, maxHeaderSize, type RequestListener, type Server, type ServerResponse } from "node:http";
 import { rmSync, writeFileSync } from "node:fs";
 import type { Socket } from "node:net";
 import type { Init, Shutdown } from "@node22-ts/api";
 import type { Config } from "./config.js";
 import { clientErrorAnswer } from "./reply.js";
 
+/**
+ * serving; draining: SIGTERM came, answers ask clients not to reuse the connection; stopping:
+ * no new request reaches the handler, those in flight finish, then shutdown() and the exit.
+ */
+export type Phase = "serving" | "draining" | "stopping";
+
 export interface Lifecycle {
-  readonly draining: () => boolean;
+  readonly phase: () => Phase;
   /** Runs init() within init_timeout; if it fails or runs over, logs one line and exits 1. */
   readonly init: (init: Init) => Promise<void>;
   /**
@@ -36,62 +44,81 @@ export interface Lifecycle {
 
 /** Call first thing at start-up: it removes a lock file a previous process left behind. */
 export function lifecycle(config: Config): Lifecycle {
-  let draining = false;
-  let closing = false;
+  let phase: Phase = "serving";
   let server: Server | undefined;
   let shutdown: Shutdown | undefined;
+  /** Requests the handler may still be working on: those that came before the stop. */
+  let inFlight = 0;
+  let whenIdle: (() => void) | undefined;
+  /** When the watchdog stops routing requests (SIGTERM + the drain window); until then a request may still come. */
+  let windowEnds = 0;
+  /** shutdown() has run: only the end of the window is awaited. */
+  let finished = false;
 
   function removeLock(): void {
     if (config.lockFile) rmSync(config.lockFile, { force: true });
   }
   removeLock();
 
-  function close(): void {
-    if (!server) process.exit(0);
-    if (closing) return;
-    closing = true;
-    console.log("shutdown: closing the server, waiting for in-flight requests");
+  function track(res: ServerResponse): void {
+    if (phase === "stopping") return;
+    inFlight++;
+    res.once("close", () => {
+      if (--inFlight === 0) whenIdle?.();
+    });
+  }
+
+  function stop(): void {
+    if (phase === "stopping") return;
+    phase = "stopping";
+    console.log(`shutdown: taking no new requests, waiting for ${inFlight} in flight`);
     let exiting = false;
     const exit = async () => {
       if (exiting) return;
       exiting = true;
+      clearTimeout(grace);
       if (shutdown) await runShutdown(shutdown, config.shutdownMs);
       console.log("shutdown: done");
-      process.exit(0);
+      finished = true;
+      // Still listening till the watchdog stops routing, so that a late request gets the 503
+      // rather than a refused connection (the watchdog's empty 500); SIGINT does not wait.
+      const left = windowEnds - performance.now();
+      if (left <= 0) process.exit(0);
+      setTimeout(() => process.exit(0), left);
     };
     const grace = setTimeout(() => {
       console.error(`shutdown: requests still running after ${config.closeGraceMs}ms, closing them`);
       server!.closeAllConnections();
       void exit();
     }, config.closeGraceMs).unref();
-    server.close(() => {
-      clearTimeout(grace);
-      void exit();
-    });
-    server.closeIdleConnections();
+    if (inFlight === 0) void exit();
+    else whenIdle = () => void exit();
   }
 
   function onSignal(signal: NodeJS.Signals): void {
     if (!server?.listening) process.exit(0);
     removeLock();
     if (signal === "SIGINT") {
-      close();
+      if (finished) process.exit(0);
+      windowEnds = 0;
+      stop();
       return;
     }
     // The same stop again: faasd signals every process in the container and the watchdog
     // forwards its own SIGTERM too, so a second one must not cut the drain window short.
-    if (draining) return;
-    draining = true;
+    if (phase !== "serving") return;
+    phase = "draining";
+    windowEnds = performance.now() + config.drainMs;
     const answerMs = shutdown ? Math.max(0, config.drainMs - config.shutdownMs) : config.drainMs;
     const then = shutdown ? `, then shutdown() (up to ${config.shutdownMs}ms)` : "";
     console.log(`shutdown: ${signal}, answering for ${answerMs}ms more${then}`);
-    setTimeout(close, answerMs).unref();
+    setTimeout(stop, answerMs).unref();
   }
 
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
   return {
-    draining: () => draining,
+    phase: () => phase,
     init: async (init) => {
       const started = performance.now();
       const outcome = await bounded(init, config.initMs);
@@ -111,6 +138,7 @@ export function lifecycle(config: Config): Lifecycle {
       new Promise((resolve, reject) => {
         shutdown = onShutdown;
         server = createServer(app);
+        server.on("request", (_req, res: ServerResponse) => track(res));
         answerClientErrors(server);
         server.once("error", reject);
         server.listen(config.port, config.host, () => {
