@@ -8,8 +8,10 @@ export interface Upload {
   readonly method?: string;
   readonly path?: string;
   readonly headers?: Readonly<Record<string, string | number>>;
-  /** Bytes of body to send, in 256 KB pieces of "x". */
-  readonly size: number;
+  /** Bytes of body to send, in 256 KB pieces of "x"... */
+  readonly size?: number;
+  /** ...or this body, in 256 KB pieces. */
+  readonly body?: Buffer;
   /** Chunked transfer coding instead of a Content-Length. */
   readonly chunked: boolean;
 }
@@ -45,8 +47,9 @@ export async function uploadThenRead(port: number, upload: Upload): Promise<Uplo
   });
 
   const headers: Record<string, string | number> = { Host: "127.0.0.1", "Content-Type": "text/plain", ...upload.headers };
+  const size = upload.body?.length ?? upload.size ?? 0;
   if (upload.chunked) headers["Transfer-Encoding"] = "chunked";
-  else headers["Content-Length"] = upload.size;
+  else headers["Content-Length"] = size;
   const head = `${upload.method ?? "POST"} ${upload.path ?? "/"} HTTP/1.1\r\n${Object.entries(headers)
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join("")}\r\n`;
@@ -57,8 +60,8 @@ export async function uploadThenRead(port: number, upload: Upload): Promise<Uplo
   const write = (data: Buffer) =>
     Promise.race([new Promise<boolean>((resolve) => socket.write(data, (e) => resolve(!e))), failed.then(() => false)]);
   let ok = await write(Buffer.from(head));
-  while (ok && written < upload.size) {
-    const data = upload.size - written >= PIECE ? piece : piece.subarray(0, upload.size - written);
+  while (ok && written < size) {
+    const data = upload.body ? upload.body.subarray(written, written + PIECE) : size - written >= PIECE ? piece : piece.subarray(0, size - written);
     ok = await write(frame(data));
     if (ok) written += data.length;
   }
