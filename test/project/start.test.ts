@@ -160,6 +160,17 @@ describe.skipIf(!faasCli)("the README's faas-cli commands, with the real faas-cl
     }
   });
 
+  test("faas-cli version shows the gateway and its provider (GET /system/info)", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "version-"));
+    const ran = await runCommand(faasCli!, ["version", "--warn-update=false"], { cwd, env: { ...process.env, OPENFAAS_URL: gateway.url } });
+    rmSync(cwd, { recursive: true, force: true });
+    expect(ran.code, ran.stdout + ran.stderr).toBe(0);
+    expect(otherLines(ran.stderr)).toEqual([]);
+    expect(ran.stdout).toMatch(/^ version: 0\.17\.\d+$/m);
+    expect(ran.stdout).toContain(`Gateway\n uri:     ${gateway.url}\n`);
+    expect(ran.stdout).toMatch(/^Provider\n name: +npm start \(tools\/gateway\.ts\)\n orchestration: +local$/m);
+  });
+
   test("each runs as written and shows what the README says", async () => {
     const callbacks: { headers: Record<string, unknown>; body: string }[] = [];
     const receiver = createServer((req, res) => {
