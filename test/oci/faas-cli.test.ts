@@ -1,13 +1,14 @@
 // `faas-cli build` itself, the real faas-cli 0.17.6, as a user with podman instead of Docker runs
 // it: a `docker` first on PATH that forwards to podman (what podman-docker installs), in a copy of
-// the project. BUILDAH_FORMAT=docker makes podman keep the image's HEALTHCHECK, as
+// the project, without CI (which would make faas-cli's context folders 0755, not the 0700 the
+// setup's contexts have, and so miss its build cache). BUILDAH_FORMAT=docker makes podman keep the image's HEALTHCHECK, as
 // `--format docker` does (its default, OCI, drops it).
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, onTestFinished, test } from "vitest";
 import { render } from "../../ocr/index.js";
-import { copyProject, run } from "../support/faas-cli.js";
+import { copyProject, run, userEnv } from "../support/faas-cli.js";
 import { realProgram } from "../support/real.js";
 import { HOST, ociBuild, realWatchdogIn, removeContainers, startContainer, untilHealthy } from "./containers.js";
 import { CONTAINERS_CONF, podman, podmanOk } from "./podman.js";
@@ -26,7 +27,7 @@ describe.skipIf(!faasCli || !realWatchdogIn(HOST))("faas-cli build, with podman 
     chmodSync(join(shim, "docker"), 0o755);
     const [registry, tag] = ["localhost/lector-faas-cli", "test"];
     const image = `${registry}/validador:${tag}`;
-    const env = { ...process.env, PATH: `${shim}:${process.env["PATH"] ?? ""}`, REGISTRY: registry, TAG: tag, CONTAINERS_CONF, BUILDAH_FORMAT: "docker" };
+    const env = { ...userEnv(), PATH: `${shim}:${process.env["PATH"] ?? ""}`, REGISTRY: registry, TAG: tag, CONTAINERS_CONF, BUILDAH_FORMAT: "docker" };
 
     const built = await run(faasCli!, ["build", "--filter", "validador"], { cwd: project, env, timeoutMs: 600_000 });
     const output = built.stdout + built.stderr;

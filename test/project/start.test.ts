@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { freePort } from "../../tools/run.js";
 import { readStack } from "../../tools/stack.js";
-import { faasCliOnPath, otherLines, run as runCommand, shellBlocks, withoutNotice } from "../support/faas-cli.js";
+import { faasCliOnPath, otherLines, run as runCommand, shellBlocks, userEnv, withoutNotice } from "../support/faas-cli.js";
 import { realProgram } from "../support/real.js";
 
 interface Started {
@@ -162,7 +162,7 @@ describe.skipIf(!faasCli)("the README's faas-cli commands, with the real faas-cl
 
   test("faas-cli version shows the gateway and its provider (GET /system/info)", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "version-"));
-    const ran = await runCommand(faasCli!, ["version", "--warn-update=false"], { cwd, env: { ...process.env, OPENFAAS_URL: gateway.url } });
+    const ran = await runCommand(faasCli!, ["version", "--warn-update=false"], { cwd, env: { ...userEnv(), OPENFAAS_URL: gateway.url } });
     rmSync(cwd, { recursive: true, force: true });
     expect(ran.code, ran.stdout + ran.stderr).toBe(0);
     expect(otherLines(ran.stderr)).toEqual([]);
@@ -188,7 +188,7 @@ describe.skipIf(!faasCli)("the README's faas-cli commands, with the real faas-cl
     // A user's shell in the project folder: stack.yml there (its gateway follows OPENFAAS_URL).
     const cwd = mkdtempSync(join(tmpdir(), "readme-"));
     copyFileSync("stack.yml", join(cwd, "stack.yml"));
-    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${faasCliOnPath(faasCli!)}:${process.env["PATH"] ?? ""}` };
+    const env: NodeJS.ProcessEnv = { ...userEnv(), PATH: `${faasCliOnPath(faasCli!)}:${process.env["PATH"] ?? ""}` };
     delete env["OPENFAAS_URL"];
     const stack = readStack("stack.yml");
     /** How many entries the paquete a command sends holds: its ?count, or its `< file`'s. */

@@ -42,10 +42,23 @@ export interface Run {
   readonly stderr: string;
 }
 
-/** Runs a program (or `bash -c`), resolving with its exit code and output, never rejecting on a non-zero exit. */
+/**
+ * This process's environment as a developer's shell has it: without CI, which makes faas-cli lay
+ * out build contexts with open folders (0777 less the umask) instead of 0700.
+ */
+export function userEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env["CI"];
+  return env;
+}
+
+/**
+ * Runs a program (or `bash -c`), by default in userEnv(), resolving with its exit code and
+ * output, never rejecting on a non-zero exit.
+ */
 export function run(program: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Run> {
   return new Promise((done, fail) => {
-    execFile(program, args, { cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 120_000 }, (error, stdout, stderr) => {
+    execFile(program, args, { cwd: options.cwd, env: options.env ?? userEnv(), maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 120_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
       if (code === null) fail(new Error(`${program} ${args.join(" ")}: ${error!.message}\n${stderr}`));
       else done({ code, stdout, stderr });
