@@ -68,7 +68,9 @@ describe.skipIf(!faasCli)("faas-cli 0.17.6 on this project (in a copy of it)", (
     expect(commands).toHaveLength(1);
     expect(commands[0]).toContain(`--lang ${lang}`);
     const project = projectCopy();
-    const path = `${faasCliOnPath(faasCli!)}:${process.env["PATH"] ?? ""}`;
+    const bin = faasCliOnPath(faasCli!);
+    onTestFinished(() => rmSync(bin, { recursive: true, force: true }));
+    const path = `${bin}:${process.env["PATH"] ?? ""}`;
     const created = await run("bash", ["-c", commands[0]!.replace("NAME", "contador")], { cwd: project, env: { ...userEnv(), PATH: path } });
     expect(created.code, created.stdout + created.stderr).toBe(0);
     expect(otherLines(created.stderr)).toEqual([]);

@@ -188,7 +188,8 @@ describe.skipIf(!faasCli)("the README's faas-cli commands, with the real faas-cl
     // A user's shell in the project folder: stack.yml there (its gateway follows OPENFAAS_URL).
     const cwd = mkdtempSync(join(tmpdir(), "readme-"));
     copyFileSync("stack.yml", join(cwd, "stack.yml"));
-    const env: NodeJS.ProcessEnv = { ...userEnv(), PATH: `${faasCliOnPath(faasCli!)}:${process.env["PATH"] ?? ""}` };
+    const bin = faasCliOnPath(faasCli!);
+    const env: NodeJS.ProcessEnv = { ...userEnv(), PATH: `${bin}:${process.env["PATH"] ?? ""}` };
     delete env["OPENFAAS_URL"];
     const stack = readStack("stack.yml");
     /** How many entries the paquete a command sends holds: its ?count, or its `< file`'s. */
@@ -241,7 +242,7 @@ describe.skipIf(!faasCli)("the README's faas-cli commands, with the real faas-cl
       }
     } finally {
       receiver.close();
-      rmSync(cwd, { recursive: true, force: true });
+      for (const dir of [cwd, bin]) rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
 });
