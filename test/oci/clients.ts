@@ -4,7 +4,7 @@
 // connection failed before a whole answer did. (Node's own http client is neither for sure: a
 // failed write destroys its socket with the answer still unread in it.)
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +22,11 @@ export interface Answer {
 export type Client = (port: number, body: Buffer, headers: Readonly<Record<string, string>>) => Promise<Answer>;
 
 const scratch = mkdtempSync(join(tmpdir(), "clients-"));
+
+/** Removes the bodies and answers curl was given and wrote. */
+export function removeClientFiles(): void {
+  rmSync(scratch, { recursive: true, force: true });
+}
 const files = new WeakMap<Buffer, string>();
 let made = 0;
 

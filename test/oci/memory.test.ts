@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readStack } from "../../tools/stack.js";
-import { readsWhileSending, writesAllThenReads, type Answer, type Client } from "./clients.js";
+import { readsWhileSending, removeClientFiles, writesAllThenReads, type Answer, type Client } from "./clients.js";
 import { HOST, ociBuild, realWatchdogIn, removeContainers, startContainer, untilHealthy, type Container } from "./containers.js";
 import { podman, podmanOk, ROOT } from "./podman.js";
 
@@ -67,6 +67,7 @@ describe.skipIf(!realWatchdogIn(HOST))(`validador behind its watchdog under --me
   });
   afterAll(async () => {
     await removeContainers([generador, validador].filter(Boolean));
+    removeClientFiles();
   });
 
   const cases = ["json", "text"].flatMap((form) => Object.keys(CLIENTS).map((client) => [form, client] as const));

@@ -5,10 +5,11 @@
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, onTestFinished, test } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { buildImage, layoutContext } from "../../tools/image.js";
+import { runnableDir } from "../../tools/run.js";
 import { readStack } from "../../tools/stack.js";
 import { startBehindWatchdog } from "../../tools/watchdog.js";
 import { copyProject, faasCliOnPath, inlineCommands, otherLines, ROOT, run, templateName, userEnv } from "../support/faas-cli.js";
@@ -90,6 +91,9 @@ describe.skipIf(!faasCli)("faas-cli 0.17.6 on this project (in a copy of it)", (
     expect(shrinkwrap.code, shrinkwrap.stdout + shrinkwrap.stderr).toBe(0);
     expect(existsSync(join(project, "build", "generador"))).toBe(false);
     const image = await buildImage(join(project, "build", "contador"));
+    // faas-cli's build/ is 0700: the image's user runs a copy of the image's folder (tools/run.ts).
+    const copy = runnableDir(image.dir);
+    if (copy !== image.dir) onTestFinished(() => rmSync(dirname(copy), { recursive: true, force: true }));
     const fn = await startBehindWatchdog(watchdog!, image, { env: { healthcheck_interval: "1s" } });
     try {
       const res = await fetch(`${fn.url}/greet?x=1`, { method: "POST", body: JSON.stringify({ hello: "world" }), headers: { "content-type": "application/json" } });
