@@ -1,6 +1,6 @@
 // A local stand-in for the OpenFaaS gateway, for `npm start`: the routes users and faas-cli
 // call, answered in the shapes faas-cli sends and reads (its proxy/invoke.go, list.go,
-// describe.go, namespaces.go; faas-provider's FunctionStatus), async calls as the gateway and
+// describe.go, namespaces.go, version.go; faas-provider's FunctionStatus), async calls as the gateway and
 // nats-queue-worker make them.
 //
 // Where it differs from the real gateway:
@@ -60,6 +60,16 @@ export interface FunctionStatus {
   readonly availableReplicas: number;
   readonly createdAt?: string;
 }
+
+/**
+ * /system/info in the gateway's shape (faas's GatewayInfo), which `faas-cli version` reads (it
+ * needs both version objects). This gateway has no release of its own: empty versions.
+ */
+export const SYSTEM_INFO = {
+  provider: { provider: "npm start (tools/gateway.ts)", orchestration: "local", version: { release: "", sha: "" } },
+  version: { release: "", sha: "" },
+  arch: ({ x64: "amd64", arm64: "arm64", arm: "arm" } as Record<string, string>)[process.arch] ?? process.arch,
+} as const;
 
 export const DEFAULT_QUEUE: QueueLimits = { maxJobs: 100, maxBytes: 64 * 1024 * 1024, concurrency: 1 };
 
@@ -251,13 +261,14 @@ export function createGateway(functions: ReadonlyMap<string, Upstream>, options:
       const up = [...entries.values()].every((fn) => fn.upstream.port && fn.upstream.alive());
       return text(res, up ? 200 : 503, up ? "OK" : "a function is not ready");
     }
-    const system = /^\/system\/(functions|function\/([^/]+)|namespaces)$/.exec(url.pathname);
+    const system = /^\/system\/(functions|function\/([^/]+)|namespaces|info)$/.exec(url.pathname);
     if (system) {
       if (req.method !== "GET") {
         res.setHeader("Allow", "GET");
         return text(res, 405, `${req.method} ${url.pathname}: this gateway only serves the functions npm start runs from stack.yml; it cannot deploy, scale or remove them`);
       }
       if (system[1] === "namespaces") return json(res, [NAMESPACE]);
+      if (system[1] === "info") return json(res, SYSTEM_INFO);
       if (!namespaceOf(res, url)) return;
       if (system[1] === "functions") return json(res, [...entries.values()].map(status));
       const fn = entries.get(system[2]!);
@@ -270,7 +281,7 @@ export function createGateway(functions: ReadonlyMap<string, Upstream>, options:
         `no route for ${req.method} ${quote(url.pathname)}. This gateway (npm start) answers:`,
         `  /function/<name>[.${NAMESPACE}][/path][?query]        calls the function`,
         `  /async-function/<name>[.${NAMESPACE}][/path][?query]  202 at once, calls it in the background; X-Callback-Url gets the answer`,
-        `  GET /system/functions, GET /system/function/<name>, GET /system/namespaces`,
+        `  GET /system/functions, GET /system/function/<name>, GET /system/namespaces, GET /system/info`,
         `  GET /healthz`,
         `functions: ${names}`,
       ].join("\n"),

@@ -124,19 +124,20 @@ export function parseCmd(args: string): string[] {
 
 /**
  * Lays out build/<name>/ as `faas-cli build --shrinkwrap` does (or <buildDir>/<name>/, to keep
- * a real OCI build's contexts apart from the played ones); returns its path.
+ * a real OCI build's contexts apart from the played ones); returns its path. As on a developer's
+ * machine, unless `options.ci`: as faas-cli does when CI is "true" or "1".
  */
-export function layoutContext(root: string, name: string, fn: StackFunction, copy: readonly string[] = [], buildDir = join(root, "build")): string {
+export function layoutContext(root: string, name: string, fn: StackFunction, copy: readonly string[] = [], buildDir = join(root, "build"), options: { ci?: boolean } = {}): string {
   const context = join(buildDir, name);
   const functionDir = join(context, "function");
   rmSync(context, { recursive: true, force: true });
-  // faas-cli makes build/<name>/ and its function/ 0700; what it copies into them keeps its
-  // source's modes (as cpSync does). COPY keeps those modes, so the image must not depend on
-  // them. (It would make a new build/ 0700 too; ours stays traversable, as the played stages
-  // beside the contexts are run as the image's user.)
+  // faas-cli makes build/<name>/ and its function/ 0700, or 0777 less the umask when CI is set
+  // (its go-sdk builder); what it copies into them keeps its source's modes (as cpSync does).
+  // COPY keeps those modes, so the image must not depend on them: by default the stricter 0700,
+  // also in CI. (faas-cli would make a new build/ so too; ours stays traversable, as the played
+  // stages beside the contexts are run as the image's user.)
   mkdirSync(buildDir, { recursive: true });
-  mkdirSync(functionDir, { recursive: true, mode: 0o700 });
-  chmodSync(context, 0o700);
+  mkdirSync(functionDir, { recursive: true, mode: options.ci ? 0o777 : 0o700 });
   cpSync(join(root, "template", fn.lang), context, { recursive: true });
   // The handler is laid over the template's function/ scaffold; its build/ and template/ are skipped.
   const handlerDir = resolve(root, fn.handler);

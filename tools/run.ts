@@ -4,7 +4,7 @@
 // the container. Each run gets its own temp dir (TMPDIR), so the lock file it writes once
 // listening is its own.
 import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { chownSync, cpSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, chownSync, cpSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -53,7 +53,10 @@ export function runnableDir(dir: string): string {
   if (open(dirname(dir))) return dir;
   let copy = placed.get(dir);
   if (!copy) {
-    copy = join(mkdtempSync(join(tmpdir(), "image-")), "app");
+    const parent = mkdtempSync(join(tmpdir(), "image-"));
+    // mkdtemp makes it 0700: open it, as /home is in the container, or the image's user cannot enter.
+    chmodSync(parent, 0o755);
+    copy = join(parent, "app");
     cpSync(dir, copy, { recursive: true, verbatimSymlinks: true });
     placed.set(dir, copy);
   }

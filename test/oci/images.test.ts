@@ -1,11 +1,12 @@
 // The images podman built from faas-cli's context (test/oci/setup.ts), inspected and started
-// as a container runtime starts them (test/oci/containers.ts says how that differs). The base
-// images are stand-ins (tools/oci/stand-ins.sh: Debian glibc, not Alpine musl).
+// as a container runtime starts them: their own CMD, the real of-watchdog in front of the
+// function (test/oci/containers.ts). The Node and Alpine base images are stand-ins
+// (tools/oci/stand-ins.sh: Debian glibc, not Alpine musl).
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { globalArgs, parseDockerfile } from "../../tools/image.js";
-import { HOST, ociBuild as build, removeContainers, shipEnv, startContainer, untilListening, type Container } from "./containers.js";
+import { HOST, logsOf, ociBuild as build, realWatchdogIn, removeContainers, shipEnv, startContainer, untilHealthy, type Container } from "./containers.js";
 import { podman, podmanOk, ROOT, run } from "./podman.js";
 import { FUNCTIONS } from "./setup.js";
 
@@ -76,7 +77,7 @@ describe.each(FUNCTIONS)("%s, built by podman from faas-cli's context", (name) =
     const { User, Config, Healthcheck } = await inspect(build(name, HOST).image);
     expect(User).toBe("node");
     expect(Config.WorkingDir).toBe("/home/app");
-    expect(Config.Cmd).toEqual(["fwatchdog"]);
+    expect(Config.Cmd).toEqual(["sh", "run-watchdog.sh"]);
     expect(Object.fromEntries(Config.Env.map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]))).toMatchObject(shipEnv);
     expect(Healthcheck?.Test).toEqual(["CMD-SHELL", "[ -e /tmp/.lock ] || exit 1"]);
     expect(Healthcheck?.Interval).toBe(3e9);
@@ -98,17 +99,33 @@ describe.each(FUNCTIONS)("%s, built by podman from faas-cli's context", (name) =
   });
 });
 
-describe(`${HOST} images, started read-only as their user`, () => {
+describe.skipIf(!realWatchdogIn(HOST))(`${HOST} images, started with their own CMD (the real watchdog), read-only, as their user`, () => {
   const containers: Record<string, Container> = {};
+  // The watchdog waits healthcheck_interval after SIGTERM before it shuts down (stack.yml leaves
+  // it at write_timeout, 30 s): short here, and below podman stop's timeout.
+  const env = { healthcheck_interval: "1s" };
   beforeAll(async () => {
-    for (const name of FUNCTIONS) containers[name] = await startContainer(build(name, HOST).image, name, { env: { drain_timeout: "1s" } });
-    for (const name of FUNCTIONS) await untilListening(containers[name]!, 30_000);
+    for (const name of FUNCTIONS) containers[name] = await startContainer(build(name, HOST).image, name, { env });
+    for (const name of FUNCTIONS) await untilHealthy(containers[name]!, 30_000);
   });
   afterAll(async () => {
     await removeContainers(Object.values(containers));
   });
 
-  test("a generador → validador round trip through published ports", async () => {
+  test.each(FUNCTIONS)("%s: fwatchdog is PID 1 and started the function; its /_/health answers 200 through the published port; the HEALTHCHECK is green", async (name) => {
+    const { id, url } = containers[name]!;
+    const pid1 = (await podmanOk(["exec", id, "cat", "/proc/1/cmdline"])).split("\0").filter(Boolean);
+    expect(pid1).toEqual(["fwatchdog"]);
+    const logs = await logsOf(containers[name]!);
+    expect(logs).toMatch(/Version: 0\.10\.7\tSHA: /);
+    expect(logs).toContain(`Forking: node, arguments: [src/index.js]`);
+    const health = await fetch(`${url}/_/health`);
+    expect([health.status, await health.text()]).toEqual([200, "OK"]);
+    // The image's own HEALTHCHECK, run by hand (no systemd timers here).
+    expect((await podman(["healthcheck", "run", id])).code).toBe(0);
+  });
+
+  test("a generador → validador round trip through the watchdogs' published ports", async () => {
     await roundTrip(containers["generador"]!, containers["validador"]!);
   });
 
@@ -122,18 +139,19 @@ describe(`${HOST} images, started read-only as their user`, () => {
     expect(write.code).not.toBe(0);
     expect(write.stderr).toMatch(/EROFS|EACCES/);
     expect((await podman(["exec", id, "test", "-e", "/tmp/.lock"])).code).toBe(0);
-    // The image's own HEALTHCHECK, run by hand (no systemd timers here).
-    expect((await podman(["healthcheck", "run", id])).code).toBe(0);
   });
 
-  test.each(FUNCTIONS)("%s: podman stop ends it with exit 0 after its drain window", async (name) => {
-    const { id } = containers[name]!;
+  test.each(FUNCTIONS)("%s: podman stop ends it with exit 0 once the watchdog's healthcheck_interval has passed", async (name) => {
+    const container = containers[name]!;
     const started = Date.now();
-    await podmanOk(["stop", "-t", "35", id]);
+    await podmanOk(["stop", "-t", "20", container.id]);
     const ms = Date.now() - started;
-    expect((await podmanOk(["inspect", id, "--format", "{{.State.ExitCode}}"])).trim()).toBe("0");
-    // drain_timeout 1s: well before podman's 35 s SIGKILL.
-    expect(ms).toBeLessThan(30_000);
+    expect((await podmanOk(["inspect", container.id, "--format", "{{.State.ExitCode}}"])).trim()).toBe("0");
+    const logs = await logsOf(container);
+    expect(logs).toContain("SIGTERM: no new connections in 1s");
+    expect(logs).toMatch(/Exiting\. Active connections: 0/);
+    // Well before podman's SIGKILL at 20 s.
+    expect(ms).toBeLessThan(15_000);
   });
 });
 
@@ -148,19 +166,25 @@ describe("linux/arm64 images (the build stage native, the ship stage emulated by
     expect(await platformOf(arm.image)).toBe("linux/arm64");
     const machine = await withMounted(arm.image, (root) => readFileSync(join(root, "usr/local/bin/node")).readUInt16LE(18));
     expect(machine).toBe(183); // EM_AARCH64
+    const watchdog = await withMounted(arm.image, (root) => readFileSync(join(root, "usr/bin/fwatchdog")).readUInt16LE(18));
+    expect(watchdog).toBe(183);
     // Every RUN of the build stage was a cache hit of the native build: it ran on the build platform.
     const runs = [...arm.log.matchAll(/STEP \d+\/\d+: RUN .*\n(.*)/g)].map((match) => match[1]);
     expect(runs.length).toBe(5);
     expect(runs.every((line) => /Using cache/.test(line!))).toBe(true);
   });
 
-  test("a generador → validador round trip under emulation", async () => {
+  test.skipIf(!realWatchdogIn("linux/arm64"))("a generador → validador round trip under emulation, each behind the arm64 watchdog", async () => {
     for (const name of FUNCTIONS) containers[name] = await startContainer(build(name, "linux/arm64").image, name);
-    for (const name of FUNCTIONS) await untilListening(containers[name]!, 120_000);
+    for (const name of FUNCTIONS) await untilHealthy(containers[name]!, 120_000);
     const [arch, version] = (await podmanOk(["exec", containers["validador"]!.id, "node", "-p", "process.arch + ' ' + process.version"])).trim().split(" ");
     expect(arch).toBe("arm64");
     expect(version!.startsWith(nodeLine(args["NODE24_IMAGE"]!))).toBe(true);
     expect(version).toBe(await withMounted(build("validador", "linux/arm64").image, standInNode));
+    // PID 1 is the arm64 fwatchdog, run through QEMU's binfmt handler (which keeps its argv[0]).
+    const pid1 = (await podmanOk(["exec", containers["validador"]!.id, "cat", "/proc/1/cmdline"])).split("\0").filter(Boolean);
+    expect(pid1.slice(-2)).toEqual(["/usr/bin/fwatchdog", "fwatchdog"]);
+    expect(await logsOf(containers["validador"]!)).toContain("Forking: node, arguments: [src/index.js]");
     await roundTrip(containers["generador"]!, containers["validador"]!);
   });
 });

@@ -1,7 +1,8 @@
 // Global setup of the OCI tests (npm run test:oci): the template's Dockerfile built for real,
 // unmodified, by podman (buildah), from build contexts laid out as `faas-cli build --shrinkwrap`
 // lays them out, with the command faas-cli runs, on the stand-in base images that
-// tools/oci/stand-ins.sh makes (no registry can be reached here). Each function is built with
+// tools/oci/stand-ins.sh makes (no registry can be reached here), the watchdog's from the real
+// of-watchdog binaries in OPENFAAS_BIN_DIR (.ci/run sets it). Each function is built with
 // Node 24 (the default) for this machine's platform, linux/arm64 and linux/arm/v7, and validador
 // with NODE_LINE=22 for this machine's platform and linux/arm/v7. A missing tool fails the run.
 // The arm/v7 Node 24 build cannot finish here: its runtime is Alpine's nodejs package, and the
@@ -12,6 +13,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { buildImage, globalArgs, layoutContext } from "../../tools/image.js";
+import { findProgram, howToProvide, type Arch } from "../../tools/openfaas.js";
 import { readStack } from "../../tools/stack.js";
 import { CONTAINERS_CONF, podman, ROOT } from "./podman.js";
 
@@ -39,6 +41,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     ociBuilds: OciBuild[];
     hostPlatform: Platform;
+    /** The platforms whose watchdog stand-in is the real of-watchdog (the others: a placeholder). */
+    realWatchdogs: Platform[];
   }
 }
 
@@ -56,8 +60,21 @@ function requireTools(): void {
   }
 }
 
+const ARCH: Record<Platform, Arch> = { "linux/amd64": "amd64", "linux/arm64": "arm64", "linux/arm/v7": "armv7" };
+
+/** The platforms OPENFAAS_BIN_DIR has the watchdog for, as tools/oci/stand-ins.sh looks it up. */
+function realWatchdogs(): Platform[] {
+  const env = { OPENFAAS_BIN_DIR: process.env["OPENFAAS_BIN_DIR"] };
+  const found = (Object.keys(ARCH) as Platform[]).filter((platform) => findProgram("of-watchdog", ARCH[platform], env) !== undefined);
+  if (found.length < 3 && process.env["CI"] === "true") {
+    throw new Error(`${howToProvide("of-watchdog")} for linux/amd64, arm64 and armv7: CI runs the images with the real watchdog`);
+  }
+  return found;
+}
+
 export default async function setup(project: TestProject): Promise<void> {
   requireTools();
+  const watchdogs = realWatchdogs();
   const args = globalArgs(readFileSync(join(ROOT, "template/node22-ts/Dockerfile"), "utf8"));
   const images = [args["NODE24_IMAGE"]!, args["NODE22_IMAGE"]!, args["ALPINE_IMAGE"]!, `ghcr.io/openfaas/of-watchdog:${args["WATCHDOG_VERSION"]!}`];
   execFileSync("bash", [join(ROOT, "tools/oci/stand-ins.sh"), ...images], {
@@ -104,4 +121,5 @@ export default async function setup(project: TestProject): Promise<void> {
   }
   project.provide("ociBuilds", builds);
   project.provide("hostPlatform", HOST);
+  project.provide("realWatchdogs", watchdogs);
 }

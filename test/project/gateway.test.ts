@@ -190,6 +190,17 @@ test("faas-cli namespaces: /system/namespaces is a JSON array of names", async (
   expect([res.status, await res.json()]).toEqual([200, ["openfaas-fn"]]);
 });
 
+test("faas-cli version: /system/info in the gateway's shape, both version objects present (faas-cli reads them unchecked)", async () => {
+  const { url } = await gateway();
+  const res = await fetch(`${url}/system/info`);
+  expect(res.status).toBe(200);
+  expect(await res.json()).toEqual({
+    provider: { provider: "npm start (tools/gateway.ts)", orchestration: "local", version: { release: "", sha: "" } },
+    version: { release: "", sha: "" },
+    arch: process.arch === "x64" ? "amd64" : process.arch,
+  });
+});
+
 test("a function that is not running shows 0 available replicas, /healthz 503, and calls get 503", async () => {
   const down = new Map<string, Upstream>([["validador", { port: 0, alive: () => false, stack: stack.functions["validador"]! }]]);
   const { url } = await gateway({}, down);
@@ -351,7 +362,7 @@ test("bad async requests and unknown routes get a 4xx that says what exists", as
   expect(nowhere.headers.get("x-content-type-options")).toBe("nosniff");
   const help = await nowhere.text();
   expect(help).toMatch(/^no route for GET "\/functions\/validador"\. This gateway \(npm start\) answers:\n/);
-  for (const route of ["/function/<name>[.openfaas-fn]", "/async-function/<name>[.openfaas-fn]", "GET /system/functions", "GET /system/function/<name>", "GET /system/namespaces", "GET /healthz", "functions: echo, generador, validador"]) {
+  for (const route of ["/function/<name>[.openfaas-fn]", "/async-function/<name>[.openfaas-fn]", "GET /system/functions", "GET /system/function/<name>", "GET /system/namespaces", "GET /system/info", "GET /healthz", "functions: echo, generador, validador"]) {
     expect(help).toContain(route);
   }
   const health = await fetch(`${url}/healthz`);

@@ -4,6 +4,8 @@
 # `--pull=never` on a machine that reaches no container registry.
 #
 #   tools/oci/stand-ins.sh IMAGE...    e.g. node:24.17.0-alpine3.24 alpine:3.24 ghcr.io/openfaas/of-watchdog:0.10.7
+#   OPENFAAS_BIN_DIR=DIR               where the real of-watchdog binaries are (of-watchdog-linux-amd64,
+#                                      -arm64, -armv7; tools/openfaas.ts describes the folder)
 #
 # The kind of stand-in follows the name (node:*, alpine:*, */of-watchdog:*). How they differ
 # from the real images (so what a build on them cannot prove):
@@ -18,10 +20,13 @@
 # - Alpine: Debian's busybox for each platform, nothing else: no apk and no Alpine repository,
 #   so a RUN `apk add` on it fails (`apk: not found`). It proves which stage and variant a build
 #   picks for arm/v7, not Alpine's packages.
-# - Watchdog: a placeholder /fwatchdog that says it is one and exits 1 (the real binary cannot be
-#   had here). Tests start the images with their entrypoint set to the function's fprocess.
-# Each image carries the label lector.stand-in=<recipe digest>; an image whose label matches
-# is kept (downloads are cached under $STANDIN_CACHE), so a second run takes seconds.
+# - Watchdog: FROM scratch with the real of-watchdog binary of each platform as /fwatchdog and
+#   ENTRYPOINT ["/fwatchdog"], as the upstream image is made, so a built image runs its real
+#   CMD ["fwatchdog"]. A platform whose binary is not in OPENFAAS_BIN_DIR gets a placeholder
+#   /fwatchdog that says so and exits 1: its images build but cannot run.
+# Each image carries the label lector.stand-in=<recipe digest>-<platform>[-<binary digest>]; an
+# image whose label matches is kept (downloads are cached under $STANDIN_CACHE), so a second run
+# takes seconds.
 set -euo pipefail
 [ $# -gt 0 ] || { echo "usage: stand-ins.sh IMAGE... (node:*, alpine:*, */of-watchdog:*)" >&2; exit 2; }
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -81,11 +86,11 @@ import() { # platform name [--change ...] ← tar of $root
   case "$arch" in arm/v7) arch=arm variant=v7 ;; esac
   tar --numeric-owner -C "$root" -cf - . |
     podman import --quiet --os linux --arch "$arch" ${variant:+--variant "$variant"} \
-      --change "LABEL lector.stand-in=$recipe-$platform" "$@" - "$name" >/dev/null
+      --change "LABEL lector.stand-in=$label" "$@" - "$name" >/dev/null
 }
 
-current() { # name platform → true when the image exists from this recipe
-  [ "$(podman image inspect --format '{{index .Labels "lector.stand-in"}}' "$1" 2>/dev/null)" = "$recipe-$2" ]
+current() { # name label → true when the image exists from this recipe (and binary)
+  [ "$(podman image inspect --format '{{index .Labels "lector.stand-in"}}' "$1" 2>/dev/null)" = "$2" ]
 }
 
 node_rootfs() { # platform
@@ -143,14 +148,28 @@ alpine_rootfs() { # platform: busybox's applets, /tmp, root and no package manag
   echo "stand-in for $image ($1): busybox only, no apk" >"$root/STAND-IN"
 }
 
-watchdog_rootfs() {
+# The real binary for a platform, if OPENFAAS_BIN_DIR has it.
+watchdog_binary() { # platform
+  local arch="${1#linux/}"
+  arch="${arch//\//}"
+  local file="${OPENFAAS_BIN_DIR:-}/of-watchdog-linux-$arch"
+  [ -n "${OPENFAAS_BIN_DIR:-}" ] && [ -x "$file" ] && echo "$file"
+}
+
+watchdog_rootfs() { # platform
   mkdir -p "$root"
-  cat >"$root/fwatchdog" <<'WATCHDOG'
+  local binary
+  if binary="$(watchdog_binary "$1")"; then
+    install -m 0755 "$binary" "$root/fwatchdog"
+  else
+    log "no of-watchdog-linux-${1#linux/} in OPENFAAS_BIN_DIR (${OPENFAAS_BIN_DIR:-unset}): a placeholder /fwatchdog for $1"
+    cat >"$root/fwatchdog" <<'WATCHDOG'
 #!/bin/sh
-echo "fwatchdog: this is a stand-in; the real of-watchdog binary cannot be had on this machine" >&2
+echo "fwatchdog: placeholder; make the stand-ins with OPENFAAS_BIN_DIR set to a folder holding of-watchdog-linux-<arch>" >&2
 exit 1
 WATCHDOG
-  chmod 0755 "$root/fwatchdog"
+    chmod 0755 "$root/fwatchdog"
+  fi
 }
 
 # busybox's applet list, read once from the host's own architecture.
@@ -177,7 +196,16 @@ for image in "$@"; do
   for platform in "${platforms[@]}"; do
     name="localhost/lector-stand-in/$kind:${list##*:}-${platform//\//-}"
     built+=("$name")
-    current "$name" "$platform" && continue
+    label="$recipe-$platform"
+    # The watchdog's image changes with its binary: its digest is part of the key.
+    if [ "$kind" = watchdog ]; then
+      if binary="$(watchdog_binary "$platform")"; then
+        label="$label-$(sha256sum "$binary" | cut -c1-16)"
+      else
+        label="$label-placeholder"
+      fi
+    fi
+    current "$name" "$label" && continue
     log "making $name ($platform)"
     root="$(mktemp -d)"
     case "$kind" in
@@ -188,8 +216,8 @@ for image in "$@"; do
         alpine_rootfs "$platform"
         import "$platform" "$name" --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' --change 'CMD ["/bin/sh"]' ;;
       watchdog)
-        watchdog_rootfs
-        import "$platform" "$name" --change 'CMD ["/fwatchdog"]' ;;
+        watchdog_rootfs "$platform"
+        import "$platform" "$name" --change 'ENTRYPOINT ["/fwatchdog"]' ;;
     esac
     rm -rf "$root"
   done
