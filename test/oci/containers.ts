@@ -1,7 +1,7 @@
-// The images of test/oci/setup.ts started as a container runtime starts them: their own
-// CMD (sh run-watchdog.sh: the leftover lock removed, then the real of-watchdog from the stand-in
-// watchdog image as PID 1), which starts the
-// function's fprocess and proxies to it; the watchdog's port 8080 published on 127.0.0.1;
+// The images of test/oci/setup.ts started as a container runtime starts them: their own CMD
+// (sh run-watchdog.sh: a leftover lock removed, then the real of-watchdog from the stand-in
+// watchdog image as PID 1), which starts the function's fprocess and proxies to it; the
+// watchdog's port 8080 published on 127.0.0.1;
 // stack.yml's environment; read-only with a tmpfs /tmp, as readonly_root_filesystem deploys it.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
