@@ -8,7 +8,7 @@ const FAMILY_TITLES: Readonly<Record<Family, string>> = {
   decode: "Decode core (in process): higher is faster",
   generate: "Generation core (in process): higher is faster",
   http: "HTTP through the template's server: throughput higher is better, latency lower",
-  peer: "node22-ts against the official node22 template (same handler): req/s higher is better, p99 and CPU lower",
+  peer: "node24-ts against the official node22 template (same handler): req/s higher is better, p99 and CPU lower",
   memory: "Memory (RSS): lower is leaner",
   coldstart: "Cold start: lower is quicker",
 };

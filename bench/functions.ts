@@ -38,7 +38,7 @@ export async function buildFunctions(log: (line: string) => void): Promise<Funct
   };
   const validador = await spec("validador");
   const generador = await spec("generador");
-  const baseline = await ensureImage(ROOT, "baseline", { lang: "node22-ts", handler: "./bench/baseline", image: "bench/baseline" }, [], log);
+  const baseline = await ensureImage(ROOT, "baseline", { lang: "node24-ts", handler: "./bench/baseline", image: "bench/baseline" }, [], log);
   return {
     validador,
     generador,

@@ -1,9 +1,9 @@
 // The template against the official node22 template it replaces: the baseline function
-// (bench/baseline/, a constant answer) on node22-ts, and the same handler on a peer server that
+// (bench/baseline/, a constant answer) on node24-ts, and the same handler on a peer server that
 // does what the official template does per request (bench/peer/server.ts). Both answer the same
 // three requests under the same load: a GET answered with a constant body of generador's size,
 // and a POST of generador's 500-entry paquete as text and as JSON answered with a tiny constant.
-// Ratio = node22-ts / peer.
+// Ratio = node24-ts / peer.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { RunningFunction } from "../tools/run.js";
@@ -103,7 +103,7 @@ export async function measurePeer(settings: Settings, functions: Functions, log:
           id: `peer.${c.id}.${key}`,
           family: "peer",
           title: `${c.title}: ${what}`,
-          measured: { name: "node22-ts", value: median(s.measured.map((l) => l[key])), unit },
+          measured: { name: "node24-ts", value: median(s.measured.map((l) => l[key])), unit },
           reference: { name: "official node22", value: median(s.reference.map((l) => l[key])), unit },
           ...paired(
             s.measured.map((l) => l[key]),

@@ -1,7 +1,7 @@
 // Run at image build time (npm test), on the compiled handler with Node's test runner.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { HttpError, type FunctionContext, type FunctionEvent } from "@node22-ts/api";
+import { HttpError, type FunctionContext, type FunctionEvent } from "@node-ts/api";
 import { generate, jsonBytes } from "#ocr";
 import handle, { readRequest } from "./handler.js";
 

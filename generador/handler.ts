@@ -2,7 +2,7 @@
 // The query picks what is drawn (count, seed, err, ill) and how it is sent (key, format, compact).
 import { randomFillSync, randomInt } from "node:crypto";
 import KSUID from "ksuid";
-import { HttpError, flag, quote, readQuery, type FunctionContext, type FunctionEvent, type Query } from "@node22-ts/api";
+import { HttpError, flag, quote, readQuery, type FunctionContext, type FunctionEvent, type Query } from "@node-ts/api";
 import { MAX_ENTRIES, generate, jsonBytes, textBytes, type Allocate, type GenerateOptions } from "#ocr";
 import { BufferPool } from "./buffers.js";
 

@@ -2,7 +2,7 @@
 // Docker (build/<function>/ laid out as `faas-cli build --shrinkwrap` does, then the
 // Dockerfile's stages played into build/<function>.stages/), and with --serve starts what the
 // image runs, with the image's and stack.yml's environment. <function> is a name in stack.yml,
-// or a handler folder (e.g. template/node22-ts/function) to build on the node22-ts template.
+// or a handler folder (e.g. template/node24-ts/function) to build on the node24-ts template.
 import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,7 +22,7 @@ const stack = readStack(`${ROOT}/stack.yml`);
 function pick(): { name: string; fn: StackFunction; copy: readonly string[] } {
   if (target && stack.functions[target]) return { name: target, fn: stack.functions[target], copy: stack.configuration?.copy ?? [] };
   if (target && existsSync(resolve(ROOT, target))) {
-    return { name: basename(resolve(ROOT, target)), fn: { lang: "node22-ts", handler: target, image: target }, copy: [] };
+    return { name: basename(resolve(ROOT, target)), fn: { lang: "node24-ts", handler: target, image: target }, copy: [] };
   }
   console.error(`usage: npm run image -- <${Object.keys(stack.functions).join("|")}|handler folder> [--serve] [--port 3000]`);
   process.exit(2);

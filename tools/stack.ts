@@ -34,6 +34,16 @@ export function substituteEnv(text: string, env: Env): string {
   });
 }
 
+/** Templates renamed since an earlier release: an old stack.yml gets the new name, not a missing folder. */
+const RENAMED: Readonly<Record<string, string>> = { "node22-ts": "node24-ts" };
+
 export function readStack(file: string, env: Env = process.env): Stack {
-  return parse(substituteEnv(readFileSync(file, "utf8"), env)) as Stack;
+  const stack = parse(substituteEnv(readFileSync(file, "utf8"), env)) as Stack;
+  for (const [name, fn] of Object.entries(stack.functions ?? {})) {
+    const renamed = RENAMED[fn.lang];
+    if (renamed !== undefined) {
+      throw new Error(`${file}: function ${name} has lang: ${fn.lang}, a template now named ${renamed} (the same template, named for the Node line it runs): write lang: ${renamed}, and ${renamed} under configuration.templates`);
+    }
+  }
+  return stack;
 }

@@ -1,6 +1,6 @@
 // validador: POST a paquete (generador's JSON, or the scanner's text file) → the findings,
 // one line per entry, or JSON for clients that ask for it.
-import { HttpError, flag, readQuery, type FunctionContext, type FunctionEvent } from "@node22-ts/api";
+import { HttpError, flag, readQuery, type FunctionContext, type FunctionEvent } from "@node-ts/api";
 import { PacketError, findingsText, parseJsonFast, parsePacket, readPacket, type Finding, type Packet, type Status } from "#ocr";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });

@@ -1,7 +1,7 @@
 // Run by the image build (npm test).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { FunctionContext, FunctionEvent } from "@node22-ts/api";
+import type { FunctionContext, FunctionEvent } from "@node-ts/api";
 
 // The body size is read once, when the module loads.
 process.env["BASELINE_BODY_BYTES"] = "64";

@@ -4,7 +4,7 @@
 // (its size from BASELINE_BODY_BYTES, the size of the generador answer it stands in for); any
 // other method just receives its body, which the template has already parsed by content type,
 // and answers a tiny constant.
-import type { FunctionContext, FunctionEvent } from "@node22-ts/api";
+import type { FunctionContext, FunctionEvent } from "@node-ts/api";
 
 function bodyBytes(text: string | undefined): number {
   const bytes = Number(text ?? "0");

@@ -36,7 +36,7 @@ export function realWatchdogIn(platform: Platform): boolean {
 /** The ship stage's ENV, as the Dockerfile writes it. */
 export const shipEnv: Record<string, string> = Object.assign(
   {},
-  ...parseDockerfile(readFileSync(join(ROOT, "template/node22-ts/Dockerfile"), "utf8"))
+  ...parseDockerfile(readFileSync(join(ROOT, "template/node24-ts/Dockerfile"), "utf8"))
     .find((stage) => stage.name === "ship")!
     .instructions.filter((i) => i.keyword === "ENV")
     .map((i) => parseEnv(i.args)),

@@ -10,7 +10,7 @@ import { HOST, logsOf, ociBuild as build, realWatchdogIn, removeContainers, ship
 import { podman, podmanOk, ROOT, run } from "./podman.js";
 import { FUNCTIONS } from "./setup.js";
 
-const dockerfile = readFileSync(join(ROOT, "template/node22-ts/Dockerfile"), "utf8");
+const dockerfile = readFileSync(join(ROOT, "template/node24-ts/Dockerfile"), "utf8");
 const args = globalArgs(dockerfile);
 const stages = parseDockerfile(dockerfile);
 /** The Node.js line an image's tag names. */
@@ -89,7 +89,7 @@ describe.each(FUNCTIONS)("%s, built by podman from faas-cli's context", (name) =
     expect(paths).toContain("src/index.js");
     expect(paths).toContain("function/handler.js");
     expect(paths.filter((path) => path.endsWith(".ts") || path.endsWith(".test.js"))).toEqual([]);
-    const devDependencies = Object.keys((JSON.parse(readFileSync(join(ROOT, "template/node22-ts/package.json"), "utf8")) as { devDependencies: object }).devDependencies);
+    const devDependencies = Object.keys((JSON.parse(readFileSync(join(ROOT, "template/node24-ts/package.json"), "utf8")) as { devDependencies: object }).devDependencies);
     expect(devDependencies).toContain("typescript");
     for (const dev of devDependencies) expect(paths, dev).not.toContain(`node_modules/${dev}`);
     expect(paths.sort()).toEqual([...tree(build(name, HOST).playedShip).keys()].sort());

@@ -75,7 +75,7 @@ function realWatchdogs(): Platform[] {
 export default async function setup(project: TestProject): Promise<void> {
   requireTools();
   const watchdogs = realWatchdogs();
-  const args = globalArgs(readFileSync(join(ROOT, "template/node22-ts/Dockerfile"), "utf8"));
+  const args = globalArgs(readFileSync(join(ROOT, "template/node24-ts/Dockerfile"), "utf8"));
   const images = [args["NODE24_IMAGE"]!, args["NODE22_IMAGE"]!, args["ALPINE_IMAGE"]!, `ghcr.io/openfaas/of-watchdog:${args["WATCHDOG_VERSION"]!}`];
   execFileSync("bash", [join(ROOT, "tools/oci/stand-ins.sh"), ...images], {
     stdio: "inherit",

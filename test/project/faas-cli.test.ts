@@ -3,7 +3,7 @@
 // `generate` emits. The README's commands against npm start are run in start.test.ts; faas-cli's
 // own image build (through podman) in test/oci/faas-cli.test.ts.
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, onTestFinished, test } from "vitest";
@@ -104,6 +104,23 @@ describe.skipIf(!faasCli)("faas-cli 0.17.6 on this project (in a copy of it)", (
       await fn.exited;
     }
   }, 240_000);
+
+  test("template pull <this repository> fetches the template by its name, and new --lang makes a function from it", async () => {
+    // faas-cli clones what is committed: a checkout without git history cannot be pulled from.
+    const committed = await run("git", ["-C", ROOT, "ls-files", "--error-unmatch", `template/${templateName()}/template.yml`], { cwd: ROOT });
+    expect(committed.code, "the template is committed").toBe(0);
+    mkdirSync(join(ROOT, "build"), { recursive: true });
+    const dir = mkdtempSync(join(ROOT, "build", "pull-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const pulled = await run(faasCli!, ["template", "pull", ROOT], { cwd: dir, env: userEnv() });
+    expect(pulled.code, pulled.stdout + pulled.stderr).toBe(0);
+    expect(readdirSync(join(dir, "template"))).toEqual([templateName()]);
+    expect(readFileSync(join(dir, "template", templateName(), "template.yml"), "utf8")).toMatch(new RegExp(`^language: ${templateName()}$`, "m"));
+    const created = await run(faasCli!, ["new", "contador", "--lang", templateName()], { cwd: dir, env: userEnv() });
+    expect(created.code, created.stdout + created.stderr).toBe(0);
+    expect(created.stdout).toContain(`You have created a function on ${templateName()}`);
+    expect(readdirSync(join(dir, "contador")).sort()).toEqual(readdirSync(join(ROOT, "template", templateName(), "function")).sort());
+  }, 60_000);
 
   test("generate emits an openfaas.com/v1 Function for each function with stack.yml's image, environment, labels, memory and read-only root", async () => {
     const project = projectCopy();

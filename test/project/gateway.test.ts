@@ -11,7 +11,7 @@ import { readStack, type StackFunction } from "../../tools/stack.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const stack = readStack(`${ROOT}stack.yml`);
-const ECHO: StackFunction = { lang: "node22-ts", handler: "./test/fixtures/echo", image: "test/echo" };
+const ECHO: StackFunction = { lang: "node24-ts", handler: "./test/fixtures/echo", image: "test/echo" };
 // What faas-cli invoke sends: text/plain unless --content-type, and its own user agent.
 const FAAS_CLI = { "Content-Type": "text/plain", "User-Agent": "faas-cli/0.17.6 (openfaas; linux; amd64)" };
 

@@ -1,6 +1,7 @@
 // stack.yml as faas-cli reads it, and the repository around it.
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { readStack } from "../../tools/stack.js";
 
@@ -26,14 +27,26 @@ describe("stack.yml", () => {
     }
   });
 
-  test.each(names)("%s is built from the vendored node22-ts template with the shared OCR module", (name) => {
+  test.each(names)("%s is built from the vendored node24-ts template with the shared OCR module", (name) => {
     const fn = stack.functions[name]!;
-    expect([fn.lang, fn.handler]).toEqual(["node22-ts", `./${name}`]);
-    expect(stack.configuration?.templates).toEqual([{ name: "node22-ts" }]);
+    expect([fn.lang, fn.handler]).toEqual(["node24-ts", `./${name}`]);
+    expect(stack.configuration?.templates).toEqual([{ name: "node24-ts" }]);
     expect(stack.configuration?.copy).toEqual(["./ocr"]);
     // faas-cli copies ./ocr to function/ocr, where the handler's #ocr import points.
     expect(readJson(`${name}/package.json`)["imports"]).toEqual({ "#ocr": "./ocr/index.js" });
     expect(existsSync("ocr/index.ts")).toBe(true);
+  });
+
+  test("a stack.yml that still says lang: node22-ts is told the template's new name", () => {
+    mkdirSync("build", { recursive: true });
+    const dir = mkdtempSync(join("build", "old-stack-"));
+    try {
+      const old = join(dir, "stack.yml");
+      writeFileSync(old, text.replaceAll("node24-ts", "node22-ts"));
+      expect(() => readStack(old, {})).toThrow(/function generador has lang: node22-ts, a template now named node24-ts.*write lang: node24-ts/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test.each(names)("%s has the settings a Pi operator needs", (name) => {
@@ -54,15 +67,15 @@ describe("stack.yml", () => {
 
 describe("the repository", () => {
   test("template/, stack.yml and the handler folders are tracked, not ignored (faas-cli would ignore template/)", () => {
-    for (const path of ["template/node22-ts/Dockerfile", "template/node22-ts/template.yml", "stack.yml", "generador/handler.ts", "validador/handler.ts", "ocr/index.ts"]) {
+    for (const path of ["template/node24-ts/Dockerfile", "template/node24-ts/template.yml", "stack.yml", "generador/handler.ts", "validador/handler.ts", "ocr/index.ts"]) {
       expect(() => execFileSync("git", ["check-ignore", "-q", path]), path).toThrow();
     }
-    expect(execFileSync("git", ["ls-files", "template/node22-ts"], { encoding: "utf8" })).toMatch(/template\/node22-ts\/Dockerfile/);
+    expect(execFileSync("git", ["ls-files", "template/node24-ts"], { encoding: "utf8" })).toMatch(/template\/node24-ts\/Dockerfile/);
   });
 
   test("the repository's dependency versions are the ones the images install", () => {
     const root = { ...readJson("package.json")["dependencies"], ...readJson("package.json")["devDependencies"] };
-    for (const file of ["template/node22-ts/package.json", "generador/package.json", "validador/package.json"]) {
+    for (const file of ["template/node24-ts/package.json", "generador/package.json", "validador/package.json"]) {
       const pkg = readJson(file);
       for (const [dependency, version] of Object.entries({ ...pkg["dependencies"], ...pkg["devDependencies"] })) {
         if (version.startsWith("file:")) continue;

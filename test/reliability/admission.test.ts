@@ -1,4 +1,4 @@
-// The memory budget for request bodies (template/node22-ts/src/budget.ts, admission.ts), on
+// The memory budget for request bodies (template/node24-ts/src/budget.ts, admission.ts), on
 // validador as stack.yml deploys it, with MEMORY_LIMIT set: that env var stands in for the
 // container's memory limit (process.constrainedMemory()), which a process started here does not
 // have. The budget's arithmetic is the same; what differs is that nothing here would kill the

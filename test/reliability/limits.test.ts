@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { MAX_ENTRIES, packetText, render } from "../../ocr/index.js";
-import { parseBytes } from "../../template/node22-ts/src/config.js";
+import { parseBytes } from "../../template/node24-ts/src/config.js";
 import { readRequest } from "../../generador/handler.js";
 import { processMemory, type RunningFunction } from "../../tools/run.js";
 import type { WatchedFunction } from "../../tools/watchdog.js";

@@ -191,7 +191,7 @@ describe("the repository", () => {
     expect(audit).toMatch(/npm audit --omit=dev/);
     const audited = (/^for dir in (.+); do$/m.exec(audit)?.[1] ?? "").split(/\s+/);
     const stack = readStack(join(ROOT, "stack.yml"));
-    const shipped = ["template/node22-ts", ...Object.values(stack.functions).map((fn) => fn.handler.replace(/^\.\//, ""))];
+    const shipped = ["template/node24-ts", ...Object.values(stack.functions).map((fn) => fn.handler.replace(/^\.\//, ""))];
     for (const dir of shipped) {
       expect(existsSync(join(ROOT, dir, "package-lock.json")), dir).toBe(true);
       expect(audited, dir).toContain(dir);

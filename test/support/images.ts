@@ -15,9 +15,9 @@ const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
 /** Functions built from the template that only tests use. */
 const TEST_FUNCTIONS: Record<string, StackFunction> = {
-  scaffold: { lang: "node22-ts", handler: "./template/node22-ts/function", image: "test/scaffold" },
-  echo: { lang: "node22-ts", handler: "./test/fixtures/echo", image: "test/echo" },
-  hooks: { lang: "node22-ts", handler: "./test/fixtures/hooks", image: "test/hooks" },
+  scaffold: { lang: "node24-ts", handler: "./template/node24-ts/function", image: "test/scaffold" },
+  echo: { lang: "node24-ts", handler: "./test/fixtures/echo", image: "test/echo" },
+  hooks: { lang: "node24-ts", handler: "./test/fixtures/hooks", image: "test/hooks" },
 };
 
 export default async function setup(project: TestProject): Promise<void> {

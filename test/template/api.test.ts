@@ -1,6 +1,6 @@
-// The handler API's runtime helpers (template/node22-ts/api), called directly.
+// The handler API's runtime helpers (template/node24-ts/api), called directly.
 import { describe, expect, test } from "vitest";
-import { HttpError, flag, quote, readQuery } from "@node22-ts/api";
+import { HttpError, flag, quote, readQuery } from "@node-ts/api";
 
 function status400(run: () => unknown, message: RegExp): void {
   let thrown: unknown;

@@ -1,7 +1,7 @@
 // The memory budget's arithmetic and its settings, as plain functions.
 import { describe, expect, test } from "vitest";
-import { describeBudget, memoryBudget, type MemoryFacts } from "../../template/node22-ts/src/budget.js";
-import { readConfig } from "../../template/node22-ts/src/config.js";
+import { describeBudget, memoryBudget, type MemoryFacts } from "../../template/node24-ts/src/budget.js";
+import { readConfig } from "../../template/node24-ts/src/config.js";
 
 const MB = 1024 * 1024;
 const settings = { memoryLimit: null, memoryHeadroom: 32 * MB, bodyExpansion: 3.5 };

@@ -10,8 +10,8 @@ import { startFunction } from "../../tools/run.js";
 import { startBehindWatchdog, type WatchedFunction } from "../../tools/watchdog.js";
 import { send } from "../support/http.js";
 import { realProgram } from "../support/real.js";
-import { readConfig } from "../../template/node22-ts/src/config.js";
-import { loadFunction } from "../../template/node22-ts/src/load.js";
+import { readConfig } from "../../template/node24-ts/src/config.js";
+import { loadFunction } from "../../template/node24-ts/src/load.js";
 
 const WATCHDOG = realProgram("of-watchdog");
 const hooks = () => inject("images")["hooks"]!;

@@ -9,7 +9,7 @@ import { buildImage, expandArgs, globalArgs, hostPlatformArgs, layoutContext, ne
 import { IMAGE_USER, startFunction } from "../../tools/run.js";
 
 const ROOT = process.cwd();
-const dockerfile = readFileSync("template/node22-ts/Dockerfile", "utf8");
+const dockerfile = readFileSync("template/node24-ts/Dockerfile", "utf8");
 const stages = parseDockerfile(dockerfile);
 const args = globalArgs(dockerfile);
 const stage = (name: string) => stages.find((s) => s.name === name)!;
@@ -118,7 +118,7 @@ describe("Dockerfile", () => {
     // A stand-in fwatchdog that says which process it is, what it was given, and whether the lock is there.
     writeFileSync(join(dir, "fwatchdog"), '#!/bin/sh\necho "$$ $* $(test -e "$TMPDIR/.lock" && echo locked || echo unlocked)"\n', { mode: 0o755 });
     writeFileSync(join(dir, ".lock"), "");
-    const run = spawnSync("sh", ["-c", 'echo "$$"; exec sh template/node22-ts/run-watchdog.sh -x', "sh"], { env: { PATH: `${dir}:${process.env["PATH"]}`, TMPDIR: dir }, encoding: "utf8" });
+    const run = spawnSync("sh", ["-c", 'echo "$$"; exec sh template/node24-ts/run-watchdog.sh -x', "sh"], { env: { PATH: `${dir}:${process.env["PATH"]}`, TMPDIR: dir }, encoding: "utf8" });
     const [pid, said] = run.stdout.trim().split("\n");
     expect([run.status, said]).toEqual([0, `${pid} -x unlocked`]);
     expect(existsSync(join(dir, ".lock"))).toBe(false);
@@ -137,8 +137,8 @@ describe("Dockerfile", () => {
       write_timeout: "15s",
       read_timeout: "15s",
     });
-    const template = readFileSync("template/node22-ts/template.yml", "utf8");
-    expect(template).toMatch(/^language: node22-ts$/m);
+    const template = readFileSync("template/node24-ts/template.yml", "utf8");
+    expect(template).toMatch(/^language: node24-ts$/m);
     expect(template).toMatch(new RegExp(`^fprocess: ${env.fprocess}$`, "m"));
   });
 });
@@ -189,13 +189,46 @@ describe("the image that runs", () => {
     const handler = join(ROOT, "build", "failing-handler");
     rmSync(handler, { recursive: true, force: true });
     mkdirSync(handler, { recursive: true });
-    cpSync("template/node22-ts/function", handler, { recursive: true });
+    cpSync("template/node24-ts/function", handler, { recursive: true });
     writeFileSync(
       join(handler, "broken.test.ts"),
       'import { test } from "node:test";\nimport assert from "node:assert/strict";\ntest("is red", () => assert.equal(1 + 1, 3));\n',
     );
-    const context = layoutContext(ROOT, "failing", { lang: "node22-ts", handler: "./build/failing-handler", image: "test/failing" });
+    const context = layoutContext(ROOT, "failing", { lang: "node24-ts", handler: "./build/failing-handler", image: "test/failing" });
     await expect(buildImage(context)).rejects.toThrow(/RUN npm test exited with 1[\s\S]*is red/);
+  }, 120_000);
+  test("a handler that imports the API by its old name, @node22-ts/api, builds and serves unchanged", async () => {
+    const handler = join(ROOT, "build", "old-name-handler");
+    rmSync(handler, { recursive: true, force: true });
+    mkdirSync(handler, { recursive: true });
+    for (const file of ["package.json", "package-lock.json"]) cpSync(join("template/node24-ts/function", file), join(handler, file));
+    writeFileSync(
+      join(handler, "handler.ts"),
+      'import { HttpError, type FunctionEvent } from "@node22-ts/api";\n' +
+        'export default async function handle(event: FunctionEvent) {\n' +
+        '  if (event.query["fail"] !== undefined) throw new HttpError(418, "refused by the old name");\n' +
+        '  return { path: event.path };\n' +
+        '}\n',
+    );
+    // Its own test, or the scaffold's handler.test.ts (laid under it, as faas-cli does) would run.
+    writeFileSync(
+      join(handler, "handler.test.ts"),
+      'import { test } from "node:test";\nimport assert from "node:assert/strict";\nimport handle from "./handler.js";\n' +
+        'test("answers its path", async () => assert.deepEqual(await handle({ path: "/p", query: {} } as never), { path: "/p" }));\n',
+    );
+    const context = layoutContext(ROOT, "old-name", { lang: "node24-ts", handler: "./build/old-name-handler", image: "test/old-name" });
+    const fn = await startFunction(await buildImage(context));
+    try {
+      const ok = await fetch(`${fn.url}/x`);
+      expect([ok.status, await ok.json()]).toEqual([200, { path: "/x" }]);
+      // The same HttpError class under both names: the template answers it with its status.
+      const refused = await fetch(`${fn.url}/x?fail`);
+      expect([refused.status, await refused.json()]).toEqual([418, { error: "refused by the old name" }]);
+    } finally {
+      fn.kill("SIGINT");
+      await fn.exited;
+      rmSync(handler, { recursive: true, force: true });
+    }
   }, 120_000);
 });
 

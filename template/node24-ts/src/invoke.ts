@@ -1,6 +1,6 @@
 // Calls a handler and settles on its first answer, whichever way it gives it: a return value,
 // a resolved or rejected promise, a throw, or context.succeed / context.fail.
-import type { FunctionContext, FunctionEvent, Handler } from "@node22-ts/api";
+import type { FunctionContext, FunctionEvent, Handler } from "@node-ts/api";
 
 interface Answer {
   readonly status: number;

@@ -2,7 +2,7 @@
 // `export default`, CommonJS `module.exports =`, or a CommonJS build of an ES module; and its
 // optional init and shutdown, as named exports or beside the handler on module.exports.
 import { pathToFileURL } from "node:url";
-import type { Handler, Init, Shutdown } from "@node22-ts/api";
+import type { Handler, Init, Shutdown } from "@node-ts/api";
 
 export interface FunctionExports {
   readonly handler: Handler;

@@ -3,7 +3,7 @@
 import express, { type NextFunction, type Request, type Response } from "express";
 import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
-import { HttpError, type FunctionEvent, type Handler, type RequestBody } from "@node22-ts/api";
+import { HttpError, type FunctionEvent, type Handler, type RequestBody } from "@node-ts/api";
 import { bodyType, hasBody, notUtf8, readUtf8Body } from "./body.js";
 import { admission, clientLeft, isStopped, tooLarge } from "./admission.js";
 import type { MemoryBudget } from "./budget.js";

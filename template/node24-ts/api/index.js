@@ -1,5 +1,5 @@
 // The runtime half of the handler API. Plain JavaScript with declarations beside it, so the
-// same import ("@node22-ts/api") resolves with no build step both in a repository and inside
+// same import ("@node-ts/api") resolves with no build step both in a repository and inside
 // a function's build context.
 
 /** An error that answers the request with its status and message (4xx) instead of a 500. */

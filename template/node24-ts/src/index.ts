@@ -19,10 +19,10 @@ try {
   const memory = currentMemory();
   const budget = memoryBudget(config, memory);
   const app = createApp(fn.handler, { ...config, phase: life.phase, budget });
-  console.log(`node22-ts: ${describeBudget(budget, memory, config.memoryHeadroom, config.bodyLimit)}`);
+  console.log(`start: ${describeBudget(budget, memory, config.memoryHeadroom, config.bodyLimit)}`);
   const port = await life.listen(app, fn.shutdown);
-  console.log(`node22-ts: listening on ${config.host}:${port}`);
+  console.log(`start: listening on ${config.host}:${port}`);
 } catch (error) {
-  console.error("node22-ts: cannot start:", error);
+  console.error("start: cannot start:", error);
   process.exit(1);
 }

@@ -21,7 +21,7 @@
 import { createServer, maxHeaderSize, type RequestListener, type Server, type ServerResponse } from "node:http";
 import { rmSync, writeFileSync } from "node:fs";
 import type { Socket } from "node:net";
-import type { Init, Shutdown } from "@node22-ts/api";
+import type { Init, Shutdown } from "@node-ts/api";
 import type { Config } from "./config.js";
 import { clientErrorAnswer } from "./reply.js";
 

@@ -1,7 +1,7 @@
 // Run at image build time by `npm test`, with Node's test runner on the compiled handler.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { HttpError, type FunctionEvent } from "@node22-ts/api";
+import { HttpError, type FunctionEvent } from "@node-ts/api";
 import handle from "./handler.js";
 
 const event = (method: string, body: FunctionEvent["body"]): FunctionEvent => ({

@@ -1,4 +1,4 @@
-import { HttpError, type FunctionEvent } from "@node22-ts/api";
+import { HttpError, type FunctionEvent } from "@node-ts/api";
 
 /**
  * Answers with what it received. Return a value (objects become JSON, strings text/plain),
