@@ -23,6 +23,6 @@ try {
   const port = await life.listen(app, fn.shutdown);
   console.log(`start: listening on ${config.host}:${port}`);
 } catch (error) {
-  console.error("start: cannot start:", error);
+  console.error("start: failed:", error);
   process.exit(1);
 }
