@@ -1,6 +1,7 @@
 // validador: POST a paquete (generador's JSON, or the scanner's text file) → the findings,
 // one line per entry, or JSON for clients that ask for it.
 import { HttpError, flag, readQuery, type FunctionContext, type FunctionEvent } from "@node-ts/api";
+import { mangledText, wrongBodyKind } from "./mistakes.js";
 import { PacketError, findingsText, parseJsonFast, parsePacket, readPacket, type Finding, type Packet, type Status } from "#ocr";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -19,13 +20,17 @@ function decode(body: Buffer): string {
  * way, from the body as the template gives it, which also words every error.
  */
 function packetOf(event: FunctionEvent): Packet {
+  const wrong = wrongBodyKind(event.headers["content-type"]);
+  if (wrong !== undefined) throw new HttpError(415, wrong);
   const raw = event.rawBody;
   const fast = typeof raw === "string" ? parseJsonFast(raw) : undefined;
   if (fast !== undefined) return fast;
+  const body = Buffer.isBuffer(event.body) ? decode(event.body) : event.body;
   try {
-    return parsePacket(Buffer.isBuffer(event.body) ? decode(event.body) : event.body);
+    return parsePacket(body);
   } catch (error) {
-    throw error instanceof PacketError ? new HttpError(400, error.message) : error;
+    if (!(error instanceof PacketError)) throw error;
+    throw new HttpError(400, (typeof body === "string" ? mangledText(body) : undefined) ?? error.message);
   }
 }
 

@@ -158,5 +158,5 @@ function grown<T extends Uint8Array | Int32Array>(array: T): T {
 
 /** The limit message, shared by both forms. */
 export function tooManyEntries(count: number, limit: number): PacketError {
-  return new PacketError(`too many entries: the packet has ${count}, at most ${limit} are accepted`);
+  return new PacketError(`too many entries: the paquete has ${count}, at most ${limit} are accepted`);
 }

@@ -1,5 +1,8 @@
 // validador over real HTTP, on its image as faas-cli would build it, fed by generador's
 // packets the way users pipe them: curl .../generador | faas-cli invoke validador.
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { generate, packetText, render } from "../../ocr/index.js";
@@ -153,6 +156,39 @@ describe("whole-request mistakes answer 400 saying what was expected", () => {
   });
 });
 
+describe("the usual ways a paquete gets mangled are named, with the fix to try (real curl)", () => {
+  // curl is what users reach for; its -d and -F are the two usual mistakes.
+  const curl = (...args: string[]) =>
+    new Promise<{ status: number; body: string }>((done, fail) => {
+      execFile("curl", ["-sS", "-w", "\n%{http_code}", ...args, validador.url], (error, stdout) => {
+        if (error) return fail(error);
+        const at = stdout.lastIndexOf("\n");
+        done({ status: Number(stdout.slice(at + 1)), body: stdout.slice(0, at) });
+      });
+    });
+  let dir: string;
+  beforeAll(() => {
+    mkdirSync("build", { recursive: true });
+    dir = mkdtempSync(join("build", "mistakes-"));
+    writeFileSync(join(dir, "paquete.txt"), packetText(["457508000", "664371495"].map((n) => render(n))));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("curl -d @file (its line ends dropped) is told to send the file with --data-binary, which reads it", async () => {
+    const mangled = await curl("-d", `@${join(dir, "paquete.txt")}`);
+    expect(mangled.status).toBe(400);
+    expect((JSON.parse(mangled.body) as { error: string }).error).toMatch(/^line 1: the paquete's text is all on one line \(\d+ characters\): its line ends were lost on the way, as curl -d @file drops them; send the file itself as the body: curl --data-binary @paquete.txt/);
+    const fixed = await curl("--data-binary", `@${join(dir, "paquete.txt")}`);
+    expect(fixed).toEqual({ status: 200, body: "457508000 OK\n664371495 ERR\n" });
+  });
+
+  test("a form upload (curl -F) answers 415 naming it, as text to a text client", async () => {
+    const form = await curl("-F", `file=@${join(dir, "paquete.txt")}`, "-H", "Accept: text/plain");
+    expect(form.status).toBe(415);
+    expect(form.body).toMatch(/^the body is a form upload \(multipart\/form-data, as curl -F sends\), not a paquete: send the file itself as the body/);
+  });
+});
+
 describe("generador's packets, whatever their options, read as their answer key says", () => {
   test("over HTTP, for random seeds, sizes and spoil rates; correction never changes an OK entry", async () => {
     const options = fc.record({
@@ -188,7 +224,7 @@ describe("large packets", () => {
     expect(lines).toHaveLength(100_001);
     expect(lines.slice(0, 100_000)).toEqual(key.slice(0, 100_000));
     const over = await post(packetText(entries), { "content-type": "text/plain" });
-    expect([over.status, await over.json()]).toEqual([400, { error: "too many entries: the packet has 100001, at most 100000 are accepted" }]);
+    expect([over.status, await over.json()]).toEqual([400, { error: "too many entries: the paquete has 100001, at most 100000 are accepted" }]);
   });
 
   test("generador draws the full 100 000 and validador reads its JSON", async () => {

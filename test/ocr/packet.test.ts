@@ -193,8 +193,8 @@ describe("empty and oversized requests", () => {
 
   it("rejects more entries than the limit, naming both", () => {
     const text = textOf(A, B, C);
-    expect(packetError(text, 2).message).toBe("too many entries: the packet has 3, at most 2 are accepted");
-    expect(packetError({ Contenido: [A, B, C] }, 2).message).toBe("too many entries: the packet has 3, at most 2 are accepted");
+    expect(packetError(text, 2).message).toBe("too many entries: the paquete has 3, at most 2 are accepted");
+    expect(packetError({ Contenido: [A, B, C] }, 2).message).toBe("too many entries: the paquete has 3, at most 2 are accepted");
     expect(parsePacket(text, 3).size).toBe(3);
     expect(parsePacket({ Contenido: [A, B, C] }, 3).size).toBe(3);
   });
@@ -205,7 +205,7 @@ describe("empty and oversized requests", () => {
     const text = entry.repeat(MAX_ENTRIES);
     expect(parsePacket(text).size).toBe(MAX_ENTRIES);
     expect(packetError(text + entry).message).toBe(
-      `too many entries: the packet has ${MAX_ENTRIES + 1}, at most ${MAX_ENTRIES} are accepted`,
+      `too many entries: the paquete has ${MAX_ENTRIES + 1}, at most ${MAX_ENTRIES} are accepted`,
     );
   });
 

@@ -109,7 +109,7 @@ describe.skipIf(!watchdog)("the entry cap", () => {
     const answer = await send(fn("validador").url, { method: "POST", body, headers: { "content-type": type } });
     return [answer.status, answer.status === 200 ? answer.body : (JSON.parse(answer.body) as { error: string }).error] as const;
   };
-  const tooMany = `too many entries: the packet has ${MAX_ENTRIES + 1}, at most ${MAX_ENTRIES} are accepted`;
+  const tooMany = `too many entries: the paquete has ${MAX_ENTRIES + 1}, at most ${MAX_ENTRIES} are accepted`;
 
   test(`${MAX_ENTRIES + 1} entries answer 400 in the JSON form and the text form`, async () => {
     const json = `{"Contenido":[${`${JSON.stringify(entry)},`.repeat(MAX_ENTRIES)}${JSON.stringify(entry)}]}`;
