@@ -11,7 +11,8 @@ export default defineConfig({
     // Function folders' own tests run with node --test inside their image builds.
     // test/oci needs root and podman: npm run test:oci (vitest.oci.config.ts).
     exclude: ["test/fixtures/**", "test/oci/**", "**/node_modules/**"],
-    globalSetup: ["test/support/images.ts"],
+    globalSetup: ["test/support/tmp.ts", "test/support/images.ts"],
+    setupFiles: ["test/support/scratch.ts"],
     testTimeout: 20_000,
     hookTimeout: 180_000,
   },

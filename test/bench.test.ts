@@ -3,11 +3,11 @@
 // measurement ran and gave a usable number, and that a smoke run leaves the committed results
 // alone.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { Results } from "../bench/results.js";
+import { scratchDir } from "../tools/scratch.js";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -56,7 +56,7 @@ const committed = join(ROOT, "bench", "results.json");
 const readCommitted = () => (existsSync(committed) ? readFileSync(committed, "utf8") : undefined);
 
 describe("npm run bench -- --smoke", () => {
-  const out = mkdtempSync(join(tmpdir(), "bench-"));
+  const out = scratchDir("bench-");
   let before: string | undefined;
   let run: Run;
   let results: Results;

@@ -4,12 +4,12 @@
 // the container. Each run gets its own temp dir (TMPDIR), so the lock file it writes once
 // listening is its own.
 import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { chmodSync, chownSync, cpSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, chownSync, cpSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import type { Image } from "./image.js";
+import { scratchDir } from "./scratch.js";
 
 export interface RunningFunction {
   readonly url: string;
@@ -53,7 +53,7 @@ export function runnableDir(dir: string): string {
   if (open(dirname(dir))) return dir;
   let copy = placed.get(dir);
   if (!copy) {
-    const parent = mkdtempSync(join(tmpdir(), "image-"));
+    const parent = scratchDir("image-");
     // mkdtemp makes it 0700: open it, as /home is in the container, or the image's user cannot enter.
     chmodSync(parent, 0o755);
     copy = join(parent, "app");
@@ -64,7 +64,7 @@ export function runnableDir(dir: string): string {
 }
 
 export function startFunction(image: Image, options: StartOptions = {}): Promise<RunningFunction> {
-  const tmp = options.tmpDir ?? mkdtempSync(join(tmpdir(), "fn-"));
+  const tmp = options.tmpDir ?? scratchDir("fn-");
   // The container's /tmp is the one place its user may write.
   if (asImageUser) chownSync(tmp, IMAGE_USER.uid, IMAGE_USER.gid);
   const env: Record<string, string> = { PATH: process.env["PATH"] ?? "", ...image.env, TMPDIR: tmp, http_port: "0", ...options.env };

@@ -4,11 +4,11 @@
 // ports (the watchdog's, its metrics', the function's) and its own temp dir (TMPDIR, where the
 // lock file goes), and runs as the image's user when the caller is root, as in the container.
 import { spawn } from "node:child_process";
-import { chmodSync, chownSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, chownSync, readFileSync, symlinkSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import type { Image } from "./image.js";
 import { asImageUser, freePort, IMAGE_USER, runnableDir, type RunningFunction, type StartOptions } from "./run.js";
+import { scratchDir } from "./scratch.js";
 
 export interface WatchedFunction extends RunningFunction {
   /** The function's own server, behind the watchdog (the watchdog's upstream_url). */
@@ -25,7 +25,7 @@ export interface WatchdogOptions extends StartOptions {
 }
 
 export async function startBehindWatchdog(watchdog: string, image: Image, options: WatchdogOptions = {}): Promise<WatchedFunction> {
-  const tmp = options.tmpDir ?? mkdtempSync(join(tmpdir(), "fn-"));
+  const tmp = options.tmpDir ?? scratchDir("fn-");
   if (asImageUser) chownSync(tmp, IMAGE_USER.uid, IMAGE_USER.gid);
   const [port, upstreamPort, metricsPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const env: Record<string, string> = {
@@ -93,7 +93,7 @@ const watchdogDirs = new Map<string, string>();
 function watchdogDir(watchdog: string): string {
   let dir = watchdogDirs.get(watchdog);
   if (dir === undefined) {
-    dir = mkdtempSync(join(tmpdir(), "fwatchdog-"));
+    dir = scratchDir("fwatchdog-");
     chmodSync(dir, 0o755);
     symlinkSync(resolve(watchdog), join(dir, "fwatchdog"));
     watchdogDirs.set(watchdog, dir);

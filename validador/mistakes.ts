@@ -15,11 +15,13 @@ export function wrongBodyKind(contentType: string | undefined): string | undefin
 
 /**
  * A better message for a scanner text that could not be read, or undefined to keep the parser's.
- * Text longer than one art line with no line end at all lost its line ends on the way: that is
- * what `curl -d @file` does (it strips CR and LF from a file it reads).
+ * A scanner text (not JSON) as long as an entry's art with no line end at all lost its line ends
+ * on the way: that is what `curl -d @file` does (it strips CR and LF from a file it reads).
  */
 export function mangledText(text: string): string | undefined {
-  if (text.length > LINE_WIDTH && !/[\r\n]/.test(text.trimEnd())) {
+  const start = text.trimStart();
+  if (start.startsWith("{") || start.startsWith("[")) return undefined;
+  if (text.length >= 3 * LINE_WIDTH && !/[\r\n]/.test(text.trimEnd())) {
     return `line 1: the paquete's text is all on one line (${text.length} characters): its line ends were lost on the way, as curl -d @file drops them; ${SEND_THE_FILE}`;
   }
   return undefined;

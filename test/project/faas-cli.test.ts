@@ -4,7 +4,6 @@
 // own image build (through podman) in test/oci/faas-cli.test.ts.
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, onTestFinished, test } from "vitest";
 import { parseAllDocuments } from "yaml";
@@ -14,6 +13,7 @@ import { readStack } from "../../tools/stack.js";
 import { startBehindWatchdog } from "../../tools/watchdog.js";
 import { copyProject, faasCliOnPath, inlineCommands, otherLines, ROOT, run, templateName, userEnv } from "../support/faas-cli.js";
 import { realProgram } from "../support/real.js";
+import { scratchDir } from "../../tools/scratch.js";
 
 const faasCli = realProgram("faas-cli");
 const watchdog = realProgram("of-watchdog");
@@ -50,7 +50,7 @@ describe.skipIf(!faasCli)("faas-cli 0.17.6 on this project (in a copy of it)", (
     const shrinkwrap = await run(faasCli!, ["build", "--shrinkwrap"], { cwd: project, env: { ...userEnv(), ...extra } });
     expect(shrinkwrap.code, shrinkwrap.stdout + shrinkwrap.stderr).toBe(0);
     expect(otherLines(shrinkwrap.stderr)).toEqual([]);
-    const played = mkdtempSync(join(tmpdir(), "layout-"));
+    const played = scratchDir("layout-");
     onTestFinished(() => rmSync(played, { recursive: true, force: true }));
     for (const name of names) {
       expect(shrinkwrap.stdout).toContain(`${name} shrink-wrapped to build/${name}`);

@@ -1,7 +1,6 @@
 // npm start and the packet client, as a newcomer runs them: real processes, real ports.
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,6 +9,7 @@ import { freePort } from "../../tools/run.js";
 import { readStack } from "../../tools/stack.js";
 import { faasCliOnPath, otherLines, run as runCommand, shellBlocks, userEnv, withoutNotice } from "../support/faas-cli.js";
 import { realProgram } from "../support/real.js";
+import { scratchDir } from "../../tools/scratch.js";
 
 interface Started {
   readonly url: string;
@@ -111,7 +111,7 @@ test("says so clearly when the port is taken", async () => {
 }, 60_000);
 
 test("the packet client writes paraeljefe-<Id>.txt and prints a count per status", () => {
-  const out = mkdtempSync(join(tmpdir(), "cliente-"));
+  const out = scratchDir("cliente-");
   const run = spawnSync("node", [".build/tools/cliente.js", "--gateway", gateway.url, "--count", "40", "--out", out], { encoding: "utf8" });
   expect(run.stderr).toBe("");
   expect(run.status).toBe(0);
@@ -161,7 +161,7 @@ describe.skipIf(!faasCli)("the README's faas-cli commands, with the real faas-cl
   });
 
   test("faas-cli version shows the gateway and its provider (GET /system/info)", async () => {
-    const cwd = mkdtempSync(join(tmpdir(), "version-"));
+    const cwd = scratchDir("version-");
     const ran = await runCommand(faasCli!, ["version", "--warn-update=false"], { cwd, env: { ...userEnv(), OPENFAAS_URL: gateway.url } });
     rmSync(cwd, { recursive: true, force: true });
     expect(ran.code, ran.stdout + ran.stderr).toBe(0);
@@ -186,7 +186,7 @@ describe.skipIf(!faasCli)("the README's faas-cli commands, with the real faas-cl
     const local = (command: string) =>
       command.replaceAll("http://127.0.0.1:8080", gateway.url).replaceAll(callbackHost, `127.0.0.1:${(receiver.address() as AddressInfo).port}`);
     // A user's shell in the project folder: stack.yml there (its gateway follows OPENFAAS_URL).
-    const cwd = mkdtempSync(join(tmpdir(), "readme-"));
+    const cwd = scratchDir("readme-");
     copyFileSync("stack.yml", join(cwd, "stack.yml"));
     const bin = faasCliOnPath(faasCli!);
     const env: NodeJS.ProcessEnv = { ...userEnv(), PATH: `${bin}:${process.env["PATH"] ?? ""}` };

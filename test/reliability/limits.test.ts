@@ -6,8 +6,7 @@
 import { connect } from "node:net";
 import { once } from "node:events";
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -19,6 +18,7 @@ import type { WatchedFunction } from "../../tools/watchdog.js";
 import { stackEnv, startDeployed, startWatched, stopWatched, watchdogProgram, type FunctionName } from "../support/functions.js";
 import { send } from "../support/http.js";
 import { bodyOf, outcomeOf, uploadThenRead, uploadWhileReading } from "../support/proxy-client.js";
+import { scratchDir } from "../../tools/scratch.js";
 
 const MiB = 1024 * 1024;
 const watchdog = watchdogProgram();
@@ -35,7 +35,7 @@ afterAll(() => Promise.all([stopWatched(running.validador), stopWatched(running.
 
 /** curl -v POSTing `size` bytes of "x" from a file, as a user would: the body, then the status. */
 async function curlPost(url: string, size: number): Promise<{ stdout: string; stderr: string }> {
-  const file = join(mkdtempSync(join(tmpdir(), "curl-")), "body");
+  const file = join(scratchDir("curl-"), "body");
   writeFileSync(file, Buffer.alloc(size, "x"));
   return promisify(execFile)("curl", ["-sS", "-v", "-o", "-", "-w", "\n%{http_code}", "-H", "Content-Type: text/plain", "--data-binary", `@${file}`, `${url}/`]);
 }

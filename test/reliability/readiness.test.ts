@@ -3,12 +3,12 @@
 // file a killed process left (in Kubernetes /tmp, an emptyDir, survives a container restart).
 // From the moment the watchdog listens, /_/health is polled as fast as it answers; at its
 // first 200 the function's route must answer too.
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import type { WatchedFunction } from "../../tools/watchdog.js";
 import { startWatched, stopWatched, watchdogProgram } from "../support/functions.js";
+import { scratchDir } from "../../tools/scratch.js";
 
 const status = (url: string): Promise<number> => fetch(url).then((res) => res.status, () => 0);
 
@@ -27,7 +27,7 @@ describe.skipIf(!watchdogProgram())("readiness behind the watchdog", () => {
     ["a fresh start", false],
     ["a restart that finds a leftover lock", true],
   ])("%s: /_/health says 503 until the function answers its route, never 200 before", async (_start, leftover) => {
-    const tmpDir = mkdtempSync(join(tmpdir(), "ready-"));
+    const tmpDir = scratchDir("ready-");
     if (leftover) writeFileSync(join(tmpDir, ".lock"), "");
     // The handler takes a moment to load, so that a window in which the watchdog says ready
     // while the function cannot answer would be seen.

@@ -4,8 +4,7 @@
 // an internal path, or markup made from request values; every answer carries nosniff; CI audits
 // the production dependencies; and no secret is committed.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { startFunction, type RunningFunction } from "../../tools/run.js";
@@ -13,13 +12,14 @@ import { readStack } from "../../tools/stack.js";
 import { ROOT, startDeployed, type FunctionName } from "../support/functions.js";
 import { rawHttp, send, type Answer, type Call } from "../support/http.js";
 import { leaks, permissionFlag } from "./support.js";
+import { scratchDir } from "../../tools/scratch.js";
 
 /** Node flags that leave only `dir` writable to the process (Node's permission model). */
 const onlyWritable = (dir: string) => [permissionFlag(), "--allow-fs-read=*", `--allow-fs-write=${dir}`];
 
 describe("a read-only working tree: only the temp dir is written", () => {
   test("both functions start, write their lock file in the temp dir, answer real requests and exit 0", async () => {
-    const dirs = { generador: mkdtempSync(join(tmpdir(), "ro-gen-")), validador: mkdtempSync(join(tmpdir(), "ro-val-")) };
+    const dirs = { generador: scratchDir("ro-gen-"), validador: scratchDir("ro-val-") };
     const start = (name: FunctionName) => startDeployed(name, { nodeArgs: onlyWritable(dirs[name]), tmpDir: dirs[name], env: { drain_timeout: "0s" } });
     const [generador, validador] = await Promise.all([start("generador"), start("validador")]);
     expect([generador.lockFile, validador.lockFile]).toEqual([join(dirs.generador, ".lock"), join(dirs.validador, ".lock")]);
@@ -45,7 +45,7 @@ describe("a read-only working tree: only the temp dir is written", () => {
   }, 30_000);
 
   test("the restriction is real: under the same flags a write outside the temp dir is refused", () => {
-    const dir = mkdtempSync(join(tmpdir(), "ro-probe-"));
+    const dir = scratchDir("ro-probe-");
     const outside = join(inject("images")["validador"]!.dir, "written-by-the-function");
     const write = (file: string) =>
       spawnSync(process.execPath, [...onlyWritable(dir), "-e", `require("node:fs").writeFileSync(${JSON.stringify(file)}, "x")`], { encoding: "utf8" });

@@ -2,10 +2,10 @@
 // adds to .gitignore, and `new` adds a function to stack.yml, none of which may touch the
 // checkout. Also the README's commands, read from README.md itself, so the two cannot drift.
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, symlinkSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { readStack } from "../../tools/stack.js";
+import { scratchDir } from "../../tools/scratch.js";
 
 export const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -15,7 +15,7 @@ export const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, ""
  * would copy it as it copies the rest; it is no part of the project).
  */
 export function copyProject(): string {
-  const dir = mkdtempSync(join(tmpdir(), "faas-cli-"));
+  const dir = scratchDir("faas-cli-");
   const stack = readStack(join(ROOT, "stack.yml"));
   const paths = ["stack.yml", "template", ...Object.values(stack.functions).map((fn) => fn.handler), ...(stack.configuration?.copy ?? [])];
   for (const path of paths) cpSync(resolve(ROOT, path), resolve(dir, path), { recursive: true, filter: (source) => basename(source) !== "node_modules" });
@@ -31,7 +31,7 @@ export function templateName(): string {
 
 /** A folder holding `faas-cli` (a link to `program`), to put first on PATH for commands run by a shell. */
 export function faasCliOnPath(program: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "faas-cli-bin-"));
+  const dir = scratchDir("faas-cli-bin-");
   symlinkSync(program, join(dir, "faas-cli"));
   return dir;
 }

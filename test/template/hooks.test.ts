@@ -1,8 +1,7 @@
 // The handler's optional init and shutdown exports (test/fixtures/hooks): behind the real
 // of-watchdog, started as the image starts it, and directly as npm start runs a function.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { Agent } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, inject, onTestFinished, test } from "vitest";
@@ -12,6 +11,7 @@ import { send } from "../support/http.js";
 import { realProgram } from "../support/real.js";
 import { readConfig } from "../../template/node24-ts/src/config.js";
 import { loadFunction } from "../../template/node24-ts/src/load.js";
+import { scratchDir } from "../../tools/scratch.js";
 
 const WATCHDOG = realProgram("of-watchdog");
 const hooks = () => inject("images")["hooks"]!;
@@ -36,7 +36,7 @@ function readRecord(file: string): Step[] {
 
 /** A temp dir for the function (its TMPDIR) and the record file in it. */
 function recordPlace(): { tmpDir: string; record: string } {
-  const tmpDir = mkdtempSync(join(tmpdir(), "hooks-"));
+  const tmpDir = scratchDir("hooks-");
   return { tmpDir, record: join(tmpDir, "record.log") };
 }
 
@@ -298,7 +298,7 @@ describe("the bounds", () => {
 });
 
 describe("finding the hooks in the compiled handler, however it was exported", () => {
-  const dir = mkdtempSync(join(tmpdir(), "load-"));
+  const dir = scratchDir("load-");
   const write = (name: string, text: string) => {
     writeFileSync(join(dir, name), text);
     return join(dir, name);

@@ -1,12 +1,12 @@
 // The image the Dockerfile makes, checked without Docker: its stages as written, and what
 // playing them (tools/image.ts) leaves in the image that runs.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, inject, test } from "vitest";
 import { buildImage, expandArgs, globalArgs, hostPlatformArgs, layoutContext, neededStages, parseDockerfile, parseEnv } from "../../tools/image.js";
 import { IMAGE_USER, startFunction } from "../../tools/run.js";
+import { scratchDir } from "../../tools/scratch.js";
 
 const ROOT = process.cwd();
 const dockerfile = readFileSync("template/node24-ts/Dockerfile", "utf8");
@@ -114,7 +114,7 @@ describe("Dockerfile", () => {
   });
 
   test("its command removes a lock file left in TMPDIR (or /tmp), then becomes fwatchdog: the same process, with its arguments", () => {
-    const dir = mkdtempSync(join(tmpdir(), "run-watchdog-"));
+    const dir = scratchDir("run-watchdog-");
     // A stand-in fwatchdog that says which process it is, what it was given, and whether the lock is there.
     writeFileSync(join(dir, "fwatchdog"), '#!/bin/sh\necho "$$ $* $(test -e "$TMPDIR/.lock" && echo locked || echo unlocked)"\n', { mode: 0o755 });
     writeFileSync(join(dir, ".lock"), "");

@@ -1,15 +1,15 @@
 // Readiness and shutdown under the watchdog, with real processes and real signals.
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { expect, inject, onTestFinished, test } from "vitest";
 import { freePort, startFunction } from "../../tools/run.js";
+import { scratchDir } from "../../tools/scratch.js";
 
 const echo = () => inject("images")["echo"]!;
 
 test("the lock file appears only once the server listens, and never without suppress_lock", async () => {
-  const tmpDir = mkdtempSync(join(tmpdir(), "lock-"));
+  const tmpDir = scratchDir("lock-");
   const lockFile = join(tmpDir, ".lock");
   const starting = startFunction(echo(), { tmpDir, env: { FIXTURE_LOAD_DELAY_MS: "1500" } });
   for (let i = 0; i < 10; i++) {
@@ -32,7 +32,7 @@ test("the lock file appears only once the server listens, and never without supp
 test("a lock file left by a killed process is gone before the server listens; it comes back only once the server answers", async () => {
   // In Kubernetes /tmp (an emptyDir) survives a container restart, and so does the old lock: with
   // it the watchdog's /_/health would say ready while nothing listens yet.
-  const tmpDir = mkdtempSync(join(tmpdir(), "stale-lock-"));
+  const tmpDir = scratchDir("stale-lock-");
   const lockFile = join(tmpDir, ".lock");
   writeFileSync(lockFile, "");
   const port = await freePort();

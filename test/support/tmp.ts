@@ -1,0 +1,25 @@
+// Vitest global setup: the run gets a temporary folder of its own (TMPDIR, which every test, tool
+// and program it starts uses through os.tmpdir() or its own TMPDIR lookup), and the run fails if
+// anything is left in it at the end. The check is what keeps /tmp as the run found it.
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export default function setup(): () => void {
+  const previous = process.env["TMPDIR"];
+  const dir = mkdtempSync(join(tmpdir(), "lector-test-"));
+  // Functions run as the image's user when the tests run as root: they must enter it.
+  chmodSync(dir, 0o755);
+  process.env["TMPDIR"] = dir;
+  return () => {
+    if (previous === undefined) delete process.env["TMPDIR"];
+    else process.env["TMPDIR"] = previous;
+    const left = readdirSync(dir);
+    rmSync(dir, { recursive: true, force: true });
+    if (left.length > 0) {
+      // Vitest reports an error thrown here but still exits 0: the exit code is set by hand.
+      console.error(`FAIL the tests left ${left.length} entries in their temporary folder (removed now): ${left.sort().join(", ")}`);
+      process.exitCode = 1;
+    }
+  };
+}
