@@ -72,7 +72,7 @@ function realWatchdogs(): Platform[] {
   return found;
 }
 
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   requireTools();
   const watchdogs = realWatchdogs();
   const args = globalArgs(readFileSync(join(ROOT, "template/node24-ts/Dockerfile"), "utf8"));
@@ -122,4 +122,22 @@ export default async function setup(project: TestProject): Promise<void> {
   project.provide("ociBuilds", builds);
   project.provide("hostPlatform", HOST);
   project.provide("realWatchdogs", watchdogs);
+  return leaveNoUntaggedImages;
+}
+
+/**
+ * A rebuilt tag leaves its earlier image untagged, and nothing reuses it: removed at the end, and
+ * the run fails if any is still there. (The build cache's layers are parents of tagged images,
+ * not dangling: they stay.)
+ */
+async function leaveNoUntaggedImages(): Promise<void> {
+  const pruned = await podman(["image", "prune", "--force"]);
+  const left = await podman(["images", "--filter", "dangling=true", "--quiet"]);
+  const ids = left.stdout.split("\n").filter(Boolean);
+  console.log(`oci: removed ${pruned.stdout.split("\n").filter(Boolean).length} untagged images`);
+  if (pruned.code !== 0 || left.code !== 0 || ids.length > 0) {
+    // Vitest reports an error thrown here but still exits 0: the exit code is set by hand.
+    console.error(`FAIL podman's storage keeps untagged images after the run: ${ids.join(", ")} ${pruned.stderr}${left.stderr}`);
+    process.exitCode = 1;
+  }
 }
