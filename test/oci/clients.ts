@@ -4,11 +4,11 @@
 // connection failed before a whole answer did. (Node's own http client is neither for sure: a
 // failed write destroys its socket with the answer still unread in it.)
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { uploadThenRead } from "../support/proxy-client.js";
+import { scratchDir } from "../../tools/scratch.js";
 
 export interface Answer {
   /** The status of a whole answer; undefined when none arrived. */
@@ -21,7 +21,7 @@ export interface Answer {
 
 export type Client = (port: number, body: Buffer, headers: Readonly<Record<string, string>>) => Promise<Answer>;
 
-const scratch = mkdtempSync(join(tmpdir(), "clients-"));
+const scratch = scratchDir("clients-");
 
 /** Removes the bodies and answers curl was given and wrote. */
 export function removeClientFiles(): void {

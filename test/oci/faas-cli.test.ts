@@ -3,8 +3,7 @@
 // the project, without CI (which would make faas-cli's context folders 0755, not the 0700 the
 // setup's contexts have, and so miss its build cache). BUILDAH_FORMAT=docker makes podman keep the image's HEALTHCHECK, as
 // `--format docker` does (its default, OCI, drops it).
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, onTestFinished, test } from "vitest";
 import { render } from "../../ocr/index.js";
@@ -12,13 +11,14 @@ import { copyProject, run, userEnv } from "../support/faas-cli.js";
 import { realProgram } from "../support/real.js";
 import { HOST, ociBuild, realWatchdogIn, removeContainers, startContainer, untilHealthy } from "./containers.js";
 import { CONTAINERS_CONF, podman, podmanOk } from "./podman.js";
+import { scratchDir } from "../../tools/scratch.js";
 
 const faasCli = realProgram("faas-cli");
 
 describe.skipIf(!faasCli || !realWatchdogIn(HOST))("faas-cli build, with podman as `docker`", () => {
   test("builds validador with faas-cli's own command: the image test:oci built from layoutContext's context, which starts with its CMD and answers", async () => {
     const project = copyProject();
-    const shim = mkdtempSync(join(tmpdir(), "docker-shim-"));
+    const shim = scratchDir("docker-shim-");
     onTestFinished(() => {
       rmSync(project, { recursive: true, force: true });
       rmSync(shim, { recursive: true, force: true });

@@ -1,13 +1,12 @@
 // podman, as the OCI tests call it: with this machine's containers.conf (tools/oci/), started
 // from a scratch directory (conmon leaves a file named `oom` where podman runs after an OOM kill).
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { scratchDir } from "../../tools/scratch.js";
 
 export const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 export const CONTAINERS_CONF = process.env["CONTAINERS_CONF"] ?? join(ROOT, "tools/oci/containers.conf");
-const scratch = mkdtempSync(join(tmpdir(), "podman-"));
+const scratch = scratchDir("podman-");
 
 export interface Result {
   readonly code: number;
