@@ -1,7 +1,7 @@
 // npm run cliente: the packet client. Fetches a paquete from generador, sends it to validador,
 // writes the findings to paraeljefe-<Id>.txt and prints how many entries got each status.
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 const USAGE = `usage: npm run cliente -- [options]
@@ -12,7 +12,7 @@ paraeljefe-<Id>.txt.
   --gateway URL   the OpenFaaS gateway (default: OPENFAAS_URL, else http://127.0.0.1:8080, npm start's)
   --count N       entries in the paquete, 1..100000 (default: generador's choice, 1..500)
   --correct       repair entries one stroke away from a valid number (validador ?correct=1)
-  --out DIR       where to write the findings file (default: the current folder)
+  --out DIR       where to write the findings file (default: the folder npm was run from)
   --help          this text
 `;
 
@@ -23,7 +23,7 @@ function readOptions() {
         gateway: { type: "string" },
         count: { type: "string" },
         correct: { type: "boolean", default: false },
-        out: { type: "string", default: "." },
+        out: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     }).values;
@@ -77,7 +77,9 @@ try {
     values.correct ? "?correct=1" : "",
   );
   const findings = await validated.text();
-  const file = join(values.out, `paraeljefe-${id}.txt`);
+  // npm runs scripts in the project's root; INIT_CWD is the folder the user ran npm from.
+  const here = process.env["INIT_CWD"] ?? process.cwd();
+  const file = resolve(here, values.out ?? ".", `paraeljefe-${id}.txt`);
   writeFileSync(file, findings);
 
   const counts = new Map<string, number>();
@@ -86,7 +88,9 @@ try {
     const status = line.split(" ")[1] ?? "";
     counts.set(status, (counts.get(status) ?? 0) + 1);
   }
-  console.log(`paquete ${id}: ${lines.length} entries, findings in ${file}`);
+  // Named as the user would type it from where they are: relative there, else absolute.
+  const shown = relative(here, file);
+  console.log(`paquete ${id}: ${lines.length} entries, findings in ${shown.startsWith("..") || isAbsolute(shown) ? file : shown}`);
   for (const status of ["OK", "ERR", "ILL", "AMB"]) {
     if (counts.has(status)) console.log(`${status.padEnd(3)} ${counts.get(status)}`);
   }

@@ -1,13 +1,13 @@
 // npm start and the packet client, as a newcomer runs them: real processes, real ports.
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { freePort } from "../../tools/run.js";
 import { readStack } from "../../tools/stack.js";
-import { faasCliOnPath, otherLines, run as runCommand, shellBlocks, userEnv, withoutNotice } from "../support/faas-cli.js";
+import { faasCliOnPath, otherLines, ROOT, run as runCommand, shellBlocks, userEnv, withoutNotice } from "../support/faas-cli.js";
 import { realProgram } from "../support/real.js";
 import { scratchDir } from "../../tools/scratch.js";
 
@@ -123,6 +123,20 @@ test("the packet client writes paraeljefe-<Id>.txt and prints a count per status
   const counted = [...run.stdout.matchAll(/^(OK|ERR|ILL|AMB) +(\d+)$/gm)].reduce((sum, match) => sum + Number(match[2]), 0);
   expect(counted).toBe(40);
 });
+
+test("npm run cliente writes its findings file in the folder npm was run from, and names it from there", () => {
+  // npm runs scripts in the project's root: without INIT_CWD the file landed there instead.
+  mkdirSync(join(ROOT, "build"), { recursive: true });
+  const here = mkdtempSync(join(ROOT, "build", "cliente-"));
+  onTestFinished(() => rmSync(here, { recursive: true, force: true }));
+  const run = spawnSync("npm", ["run", "cliente", "--silent", "--", "--gateway", gateway.url, "--count", "3"], { cwd: here, encoding: "utf8" });
+  expect(run.stderr).toBe("");
+  expect(run.status).toBe(0);
+  const files = readdirSync(here);
+  expect(files).toEqual([expect.stringMatching(/^paraeljefe-[0-9A-Za-z]{27}\.txt$/)]);
+  expect(run.stdout).toContain(`findings in ${files[0]}\n`);
+  expect(readdirSync(ROOT).filter((name) => name.startsWith("paraeljefe-"))).toEqual([]);
+}, 60_000);
 
 test("the packet client explains an unreachable gateway and an error answer", async () => {
   const port = await freePort();
