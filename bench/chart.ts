@@ -1,7 +1,7 @@
 // The ratios as an SVG chart, written by hand (no chart library): one bar per ratio on a log
 // scale, drawn from 1× (as fast, as big as the reference) towards the ratio, green where it
 // meets its target, red where it misses, grey where there is none; a black tick marks the
-// target, a whisker the lowest and highest of the rounds. The README shows it.
+// target, a whisker the lowest and highest of the rounds. docs/benchmarks.md shows it.
 import { formatRatio, formatTarget, type Family, type Ratio, type Results } from "./results.js";
 
 const FAMILY_TITLES: Readonly<Record<Family, string>> = {

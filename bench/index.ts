@@ -1,7 +1,8 @@
 // npm run bench: how fast and lean the functions are, each figure as a ratio to a reference
 // measured side by side in the same run (absolute figures drift on a shared machine; ratios
 // hold). Prints a table and writes results.json and chart.svg.
-//   npm run bench                          full run: writes bench/results.json and bench/chart.svg
+//   npm run bench                          full run: writes bench/results.json, bench/chart.svg and
+//                                          the results table in docs/benchmarks.md
 //   npm run bench -- --smoke               seconds-long run that only proves everything works
 //   npm run bench -- --out DIR             write results.json and chart.svg to DIR instead
 //   npm run bench -- --only decode,http    some families only (decode, generate, http, peer,
@@ -20,6 +21,7 @@ import { measureHttp } from "./http.js";
 import { measureMemory, memorySupported } from "./memory.js";
 import { measurePeer } from "./peer.js";
 import { gitCommit, machine, memoryTable, table, type MemoryFigures, type Ratio, type Results } from "./results.js";
+import { writeResultsPage } from "./table.js";
 import { FULL, SMOKE } from "./settings.js";
 
 const FAMILIES = ["decode", "generate", "http", "peer", "memory", "coldstart"] as const;
@@ -99,6 +101,8 @@ try {
     writeFileSync(join(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(join(outDir, "chart.svg"), chart(results));
     log(`wrote ${join(outDir, "results.json")} and chart.svg`);
+    // The committed results: docs/benchmarks.md shows them, in a table made from them.
+    if (outDir === join(ROOT, "bench")) log(`wrote ${writeResultsPage(ROOT)}`);
   }
 } catch (error) {
   console.error("bench failed:", error);

@@ -1,6 +1,6 @@
 // The real faas-cli (0.17.6) on this project, each time in a temporary copy of it
 // (test/support/faas-cli.ts): what `build --shrinkwrap` lays out, what `new` makes, what
-// `generate` emits. The README's commands against npm start are run in start.test.ts; faas-cli's
+// `generate` emits. The docs' commands against npm start are run in test/docs/; faas-cli's
 // own image build (through podman) in test/oci/faas-cli.test.ts.
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
@@ -11,7 +11,8 @@ import { buildImage, layoutContext } from "../../tools/image.js";
 import { runnableDir } from "../../tools/run.js";
 import { readStack } from "../../tools/stack.js";
 import { startBehindWatchdog } from "../../tools/watchdog.js";
-import { copyProject, faasCliOnPath, inlineCommands, otherLines, ROOT, run, templateName, userEnv } from "../support/faas-cli.js";
+import { copyProject, faasCliOnPath, otherLines, ROOT, run, templateName, userEnv } from "../support/faas-cli.js";
+import { inlineCommands } from "../support/docs.js";
 import { realProgram } from "../support/real.js";
 import { scratchDir } from "../../tools/scratch.js";
 
@@ -63,7 +64,7 @@ describe.skipIf(!faasCli)("faas-cli 0.17.6 on this project (in a copy of it)", (
     }
   });
 
-  test.skipIf(!watchdog)("the README's `faas-cli new` adds a function whose handler folder builds and serves behind the real watchdog", async () => {
+  test.skipIf(!watchdog)("the docs' `faas-cli new` adds a function whose handler folder builds and serves behind the real watchdog", async () => {
     const lang = templateName();
     const commands = inlineCommands("faas-cli new ");
     expect(commands).toHaveLength(1);
@@ -81,7 +82,7 @@ describe.skipIf(!faasCli)("faas-cli 0.17.6 on this project (in a copy of it)", (
     expect(after.functions["contador"]).toEqual({ lang, handler: "./contador", image: "contador:latest" });
     for (const name of names) expect(after.functions[name]).toEqual(stack.functions[name]);
     // The template's scaffold, in a 0700 folder; faas-cli also lists template/ in .gitignore
-    // (which is why the README says to keep the vendored template tracked).
+    // (which is why the docs say to keep the vendored template tracked).
     expect(lstatSync(join(project, "contador")).mode & 0o777).toBe(0o700);
     expect(readdirSync(join(project, "contador")).sort()).toEqual(readdirSync(join(ROOT, "template", lang, "function")).sort());
     expect(readFileSync(join(project, ".gitignore"), "utf8").split("\n")).toContain("template");

@@ -11,7 +11,7 @@ import { startDeployed } from "../support/functions.js";
 import { send, type Call } from "../support/http.js";
 import { expectSound } from "./support.js";
 
-/** Requests per function; the README states these figures. */
+/** Requests per function; docs/reliability.md states these figures. */
 const RUNS = { validador: 2000, generador: 1200 } as const;
 
 let validador: RunningFunction;

@@ -1,8 +1,8 @@
 // The real faas-cli run as a user runs it, in a temporary copy of the project: it writes build/,
 // adds to .gitignore, and `new` adds a function to stack.yml, none of which may touch the
-// checkout. Also the README's commands, read from README.md itself, so the two cannot drift.
+// checkout.
 import { execFile } from "node:child_process";
-import { cpSync, readFileSync, symlinkSync } from "node:fs";
+import { cpSync, symlinkSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { readStack } from "../../tools/stack.js";
 import { scratchDir } from "../../tools/scratch.js";
@@ -78,31 +78,3 @@ export const withoutNotice = (output: string): string =>
 
 /** Lines of output other than that notice: on stderr, anything is a failure. */
 export const otherLines = (output: string): string[] => withoutNotice(output).split("\n").filter((line) => line !== "");
-
-const readme = () => readFileSync(join(ROOT, "README.md"), "utf8");
-
-/**
- * The README's shell blocks (```sh), each as its commands: continuation lines (after `|`, `&&`
- * or `\`) joined, comments and blank lines left out.
- */
-export function shellBlocks(text: string = readme()): string[][] {
-  return [...text.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((block) => {
-    const commands: string[] = [];
-    let pending = "";
-    for (const line of block[1]!.split("\n")) {
-      const code = line.replace(/(^|\s)#.*$/, "").trim();
-      if (code === "") continue;
-      pending = pending === "" ? code : `${pending} ${code}`;
-      if (/(\||&&|\\)$/.test(code)) continue;
-      commands.push(pending.replace(/\\$/, "").trim());
-      pending = "";
-    }
-    return commands;
-  });
-}
-
-/** Commands the README shows inline (`...` in its prose; a line break in one is a space) that start with `prefix`. */
-export function inlineCommands(prefix: string, text: string = readme()): string[] {
-  const prose = text.replace(/^```[\s\S]*?^```$/gm, "");
-  return [...prose.matchAll(/`([^`]+)`/g)].map((match) => match[1]!.replaceAll("\n", " ")).filter((code) => code.startsWith(prefix));
-}

@@ -61,7 +61,7 @@ function defaultShutdownMs(drainMs: number): number {
   return drainMs > 0 ? Math.min(DEFAULT_SHUTDOWN_MS, drainMs / 2) : DEFAULT_SHUTDOWN_MS;
 }
 const DEFAULT_HEADROOM = "32mb";
-// Above validador's measured peak per body byte (README: Configuration).
+// Above validador's measured peak per body byte (docs/operating.md: Settings).
 const DEFAULT_BODY_EXPANSION = 3.5;
 
 export function readConfig(env: Env): Config {
