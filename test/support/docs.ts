@@ -31,11 +31,13 @@ export function fencedBlocks(text: string): Block[] {
   const blocks: Block[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\S*)\s*$/.exec(lines[i]!);
+    // A fence may be indented, inside a list item: its lines lose that indentation.
+    const open = /^( *)```(\S*)\s*$/.exec(lines[i]!);
     if (!open) continue;
-    const end = lines.findIndex((line, j) => j > i && /^```\s*$/.test(line));
+    const end = lines.findIndex((line, j) => j > i && /^ *```\s*$/.test(line));
     if (end < 0) throw new Error(`line ${i + 1}: a code block that is never closed`);
-    blocks.push({ lang: open[1]!, lines: lines.slice(i + 1, end), line: i + 1 });
+    const indent = open[1]!.length;
+    blocks.push({ lang: open[2]!, lines: lines.slice(i + 1, end).map((line) => line.slice(Math.min(indent, line.length - line.trimStart().length))), line: i + 1 });
     i = end;
   }
   return blocks;
@@ -43,7 +45,7 @@ export function fencedBlocks(text: string): Block[] {
 
 /** The page's prose: fenced blocks blanked out (line numbers kept). */
 export function prose(text: string): string {
-  return text.replace(/^```[\s\S]*?^```\s*$/gm, (block) => block.replace(/[^\n]/g, ""));
+  return text.replace(/^ *```[\s\S]*?^ *```\s*$/gm, (block) => block.replace(/[^\n]/g, ""));
 }
 
 /**
