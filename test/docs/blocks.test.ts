@@ -184,6 +184,13 @@ describe.each(pages.filter(({ blocks }) => blocks.length > 0))("$page", ({ page,
   }
 });
 
+test("the docs show faas-cli invoke, list, describe and invoke --async with a callback against npm start, run here", () => {
+  const run = pages.flatMap(({ blocks }) => blocks.filter(({ kind }) => kind.run === "here").flatMap(({ block }) => commandsOf(block)));
+  for (const shown of [/faas-cli invoke validador\b/, /faas-cli list$/, /faas-cli describe validador$/, /faas-cli invoke validador --async -H 'X-Callback-Url: http:\/\/127\.0\.0\.1:9000\/'/]) {
+    expect(run.some((command) => shown.test(command)), String(shown)).toBe(true);
+  }
+});
+
 test("every shell block is run, or marked as running elsewhere, in the background, or as the suite", () => {
   const counts = { here: 0, background: 0, elsewhere: 0, suite: 0 };
   for (const { blocks } of pages) for (const { kind } of blocks) counts[kind.run]++;
