@@ -25,9 +25,16 @@ function escape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
+/**
+ * The smallest ratio drawn: a glue (bench/http.ts) is a difference, which noise can bring to 0
+ * or below, where a log scale has no place; it is drawn here, and its value written beside it.
+ */
+const SMALLEST = 1 / 64;
+const drawn = (value: number) => Math.max(SMALLEST, value);
+
 /** Powers of two around every ratio, round and target, and never narrower than 1/4..4. */
 function domain(ratios: readonly Ratio[]): [number, number] {
-  const values = ratios.flatMap((r) => [r.ratio, ...(r.rounds ?? []), ...(r.target ? [r.target.value] : [])]);
+  const values = ratios.flatMap((r) => [r.ratio, ...(r.rounds ?? []), ...(r.target ? [r.target.value] : [])]).map(drawn);
   const low = Math.min(-2, Math.floor(Math.log2(Math.min(...values))));
   const high = Math.max(2, Math.ceil(Math.log2(Math.max(...values))));
   return [low, high];
@@ -36,7 +43,7 @@ function domain(ratios: readonly Ratio[]): [number, number] {
 export function chart(results: Results): string {
   const ratios = results.ratios;
   const [low, high] = domain(ratios);
-  const x = (value: number) => LABEL_WIDTH + ((Math.log2(value) - low) / (high - low)) * PLOT_WIDTH;
+  const x = (value: number) => LABEL_WIDTH + ((Math.log2(drawn(value)) - low) / (high - low)) * PLOT_WIDTH;
   const width = LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH;
   const parts: string[] = [];
   let y = TOP;

@@ -34,6 +34,11 @@ export interface Ratio {
   /** Each round's ratio, where the two sides were measured in alternating rounds: the spread. */
   readonly rounds?: readonly number[];
   readonly target?: Target;
+  /**
+   * Where a request's CPU time goes, in µs, for the rows that split it: the template's (the
+   * baseline's CPU per request), the OCR core's (measured in process) and the glue (the rest).
+   */
+  readonly parts?: { readonly template: number; readonly core: number; readonly glue: number };
   /** Whether the ratio meets the target; absent without a target. */
   readonly met?: boolean;
 }
@@ -117,6 +122,14 @@ export function formatRatio(value: number): string {
 
 const OP_TEXT: Readonly<Record<Target["op"], string>> = { ">=": "≥", "<=": "≤", "<": "<" };
 
+/** A measured cell: the figure, and where it splits a request's time, its three parts. */
+export function formatMeasured(r: Ratio): string {
+  const figure = `${r.measured.name}: ${formatFigure(r.measured)}`;
+  if (!r.parts) return figure;
+  const { template, core, glue } = r.parts;
+  return `${figure} (template ${formatNumber(template)} + core ${formatNumber(core)} + glue ${formatNumber(glue)} µs)`;
+}
+
 export function formatTarget(target: Target | undefined): string {
   return target ? `${OP_TEXT[target.op]} ${target.value}×` : "";
 }
@@ -126,7 +139,7 @@ export function table(ratios: readonly Ratio[]): string {
   const header = ["measurement", "measured", "reference", "ratio", "rounds", "target", ""];
   const rows = ratios.map((r) => [
     r.title,
-    `${r.measured.name}: ${formatFigure(r.measured)}`,
+    formatMeasured(r),
     `${r.reference.name}: ${formatFigure(r.reference)}`,
     formatRatio(r.ratio),
     r.rounds ? `${formatRatio(Math.min(...r.rounds))}-${formatRatio(Math.max(...r.rounds))}` : "",

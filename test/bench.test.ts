@@ -24,7 +24,9 @@ const IDS = [
   ...["validador.json", "validador.text", "generador", "router.validador.json", "router.generador"].flatMap((c) =>
     ["rps", "p50", "p99", "cpu"].map((figure) => `http.${c}.${figure}`),
   ),
+  ...["validador.json", "validador.text", "generador"].map((c) => `http.${c}.glue`),
   ...["get", "text", "json"].flatMap((c) => ["rps", "p99", "cpu"].map((figure) => `peer.${c}.${figure}`)),
+  ...["get", "text", "json"].flatMap((c) => ["rps", "cpu"].map((figure) => `peer.floor.${c}.${figure}`)),
   "memory.validador.idle",
   "memory.validador.afterLoad",
   "memory.generador.idle",
@@ -75,8 +77,15 @@ describe("npm run bench -- --smoke", () => {
     for (const r of results.ratios) expect(run.stdout).toContain(r.title);
   });
 
-  test("gives every figure as a finite positive number", () => {
-    const figures = results.ratios.flatMap((r) => [r.measured.value, r.reference.value, r.ratio]);
+  test("gives every figure as a finite positive number (a glue, a difference, may come out below 0 by noise)", () => {
+    const glue = results.ratios.filter((r) => r.parts !== undefined);
+    expect(glue.map((r) => r.id).sort()).toEqual(["http.generador.glue", "http.validador.json.glue", "http.validador.text.glue"]);
+    for (const r of glue) {
+      const { template, core, glue: rest } = r.parts!;
+      for (const value of [template, core, rest, r.measured.value, r.ratio]) expect(Number.isFinite(value), `${r.id}: ${value}`).toBe(true);
+      expect(template > 0 && core > 0 && r.reference.value === core && r.measured.value === rest, r.id).toBe(true);
+    }
+    const figures = results.ratios.filter((r) => r.parts === undefined).flatMap((r) => [r.measured.value, r.reference.value, r.ratio]);
     figures.push(...Object.values(results.memory).flatMap((m) => Object.values(m)));
     for (const value of figures) {
       expect(Number.isFinite(value) && value > 0, `${value}`).toBe(true);
