@@ -5,7 +5,7 @@
 // start-up work.
 import { request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { packetText, render } from "../ocr/index.js";
+import { packetText, render } from "../ocr/testing.js";
 import { freePort } from "../tools/run.js";
 import { start, stop, type FunctionSpec, type Functions } from "./functions.js";
 import { ratio, type Ratio } from "./results.js";

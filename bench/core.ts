@@ -4,7 +4,7 @@
 // draw and write a 500-entry packet. Measured in process, in the same run as the HTTP rows, so
 // that a function's CPU per request can be split into template (the baseline's), core (these)
 // and glue (the rest: what the function's own code around the core costs).
-import { findingsText, generate, jsonBytes, parseJsonFast, parsePacket } from "../ocr/index.js";
+import { findingsText, generate, jsonBytes, parseBody } from "../ocr/testing.js";
 import type { Settings } from "./settings.js";
 import { alternate, median, runsPerSecond } from "./stats.js";
 
@@ -20,16 +20,18 @@ export interface CoreCosts {
 /** A KSUID's length: generador's Id comes from the ksuid package, outside the core. */
 const ID = "2Uo5aT1Kx0dRk1bWbHjEjb3mBQa";
 
-/** What validador hands ocr/ for a body, and what it gets back: the default (text) answer. */
-const findings = (body: string): number => findingsText(parseJsonFast(body) ?? parsePacket(body)).length;
+/** What validador hands ocr/ for a body (its bytes, and whether it is JSON), and what it gets back: the default (text) answer. */
+const findings = (body: Uint8Array, json: boolean): number => findingsText(parseBody(body, { json })).length;
 
 export async function measureCore(settings: Settings, bodies: { readonly json: string; readonly text: string }, log: (line: string) => void): Promise<CoreCosts> {
   const count = settings.packetEntries;
+  const json = Buffer.from(bodies.json);
+  const text = Buffer.from(bodies.text);
   let seed = 1;
   const perRequest = (fn: () => number) => () => 1e6 / runsPerSecond(fn, settings.coreSliceMs);
   const sides = {
-    json: perRequest(() => findings(bodies.json)),
-    text: perRequest(() => findings(bodies.text)),
+    json: perRequest(() => findings(json, true)),
+    text: perRequest(() => findings(text, false)),
     generate: perRequest(() => jsonBytes(generate({ count, seed: seed++ >>> 0, errRate: 0.1, illRate: 0.1 }), { id: ID, indent: true, key: false }).length),
   };
   log(`core: ${count}-entry paquete per request, warming up`);

@@ -11,7 +11,7 @@
 //   the ten patterns), and its brute-force correction.
 // The same for correction mode, on the same packet: 10% of its entries are ERR or ILL; and, for
 // information, readPacket, which builds a Finding object per entry (validador's JSON answer).
-import { findingLine, findingsText, generate, packetText, parsePacket, readPacket } from "../ocr/index.js";
+import { findingLine, findingsText, generate, packetText, parsePacket, readPacket } from "../ocr/testing.js";
 import { readPaquete } from "../ocr/kata/paquete.js";
 import { ratio, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";

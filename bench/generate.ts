@@ -2,7 +2,7 @@
 // JSON, as bytes), in packets per second, against serialising a precomputed packet of the same
 // size into the same bytes: JSON.stringify and an encode, the standard way and the floor the
 // issue names; and, for information, ocr/'s own writer alone on a precomputed packet.
-import { generate, jsonBytes, type Generated } from "../ocr/index.js";
+import { generate, jsonBytes, type Generated } from "../ocr/testing.js";
 import { ratio, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";
 import { alternate, median, paired, runsPerSecond } from "./stats.js";

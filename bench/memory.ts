@@ -8,7 +8,7 @@
 //   the packet it carried.
 import { existsSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { generate, packetText } from "../ocr/index.js";
+import { generate, packetText } from "../ocr/testing.js";
 import { processMemory } from "../tools/run.js";
 import { start, stop, type FunctionSpec, type Functions } from "./functions.js";
 import { ratio, type MemoryFigures, type Ratio } from "./results.js";

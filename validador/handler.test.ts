@@ -2,7 +2,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { HttpError, type FunctionContext, type FunctionEvent } from "@node-ts/api";
-import { packetText, render } from "#ocr";
 import handle from "./handler.js";
 
 function call(body: FunctionEvent["body"], options: { method?: string; query?: Record<string, string>; accept?: string } = {}) {
@@ -13,6 +12,7 @@ function call(body: FunctionEvent["body"], options: { method?: string; query?: R
     path: "/",
     body,
     rawBody: typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+    bodyBytes: Buffer.isBuffer(body) ? body : Buffer.from(typeof body === "string" ? body : JSON.stringify(body)),
     headers: {},
     query: options.query ?? {},
     accepts: (...types: string[]) => (options.accept && types.includes(options.accept) ? options.accept : types[0]!),
@@ -20,8 +20,11 @@ function call(body: FunctionEvent["body"], options: { method?: string; query?: R
   return handle(event, context).then((result) => ({ result, headers }));
 }
 
-const valid = render("457508000");
-const badChecksum = render("664371495");
+// 457508000 and 664371495 (its checksum fails) as the scanner draws them.
+const valid = ["    _  _  _  _  _  _  _  _ ", "|_||_   ||_ | ||_|| || || |", "  | _|  | _||_||_||_||_||_|"];
+const badChecksum = [" _  _     _  _        _  _ ", "|_ |_ |_| _|  |  ||_||_||_ ", "|_||_|  | _|  |  |  | _| _|"];
+/** The scanner's text of these entries: each one's 3 art lines, then a blank line. */
+const packetText = (entries: readonly string[][]) => entries.map((lines) => `${lines.join("\n")}\n${" ".repeat(27)}\n`).join("");
 
 test("reads the scanner's text file into one findings line per entry", async () => {
   const { result, headers } = await call(packetText([valid, badChecksum]));

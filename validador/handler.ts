@@ -2,35 +2,27 @@
 // one line per entry, or JSON for clients that ask for it.
 import { HttpError, flag, readQuery, type FunctionContext, type FunctionEvent } from "@node-ts/api";
 import { mangledText, wrongBodyKind } from "./mistakes.js";
-import { PacketError, findingsText, parseJsonFast, parsePacket, readPacket, type Finding, type Packet, type Status } from "#ocr";
+import { PacketError, findingsText, parseBody, readPacket, type Finding, type Packet, type Status } from "#ocr";
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-function decode(body: Buffer): string {
-  try {
-    return utf8.decode(body);
-  } catch {
-    throw new HttpError(400, "the body is not valid UTF-8 text");
-  }
+/** A JSON content type, as the template tells one (application/json, *+json). */
+function isJson(contentType: string | undefined): boolean {
+  const type = (contentType ?? "").split(";", 1)[0]!.trim().toLowerCase();
+  return type === "application/json" || type.endsWith("+json");
 }
 
 /**
- * The paquete the request carries. A JSON one written the usual way is read straight from its
- * text (event.rawBody), so the template never parses it; anything else is parsed the general
- * way, from the body as the template gives it, which also words every error.
+ * The paquete the request carries, read from the body's bytes (event.bodyBytes): ocr/ chooses
+ * the form and reads it from them, so the template never decodes nor parses the body.
  */
 function packetOf(event: FunctionEvent): Packet {
   const wrong = wrongBodyKind(event.headers["content-type"]);
   if (wrong !== undefined) throw new HttpError(415, wrong);
-  const raw = event.rawBody;
-  const fast = typeof raw === "string" ? parseJsonFast(raw) : undefined;
-  if (fast !== undefined) return fast;
-  const body = Buffer.isBuffer(event.body) ? decode(event.body) : event.body;
+  const body = event.bodyBytes;
   try {
-    return parsePacket(body);
+    return parseBody(body, { json: isJson(event.headers["content-type"]) });
   } catch (error) {
     if (!(error instanceof PacketError)) throw error;
-    throw new HttpError(400, (typeof body === "string" ? mangledText(body) : undefined) ?? error.message);
+    throw new HttpError(400, mangledText(body.toString("utf8")) ?? error.message);
   }
 }
 

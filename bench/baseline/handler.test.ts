@@ -22,6 +22,7 @@ const event = (method: string, body: FunctionEvent["body"]): FunctionEvent => ({
   method,
   body,
   rawBody: typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+  bodyBytes: Buffer.isBuffer(body) ? body : Buffer.from(typeof body === "string" ? body : JSON.stringify(body)),
   headers: {},
   query: {},
   path: "/",

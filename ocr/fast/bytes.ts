@@ -8,9 +8,35 @@ interface Utf8Encoder {
   encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
 }
 
+interface Utf8Decoder {
+  decode(bytes: Uint8Array): string;
+}
+
 // Looked up rather than named so the module compiles without DOM or Node type libraries.
-const platform = globalThis as unknown as { TextEncoder?: new () => Utf8Encoder };
+const platform = globalThis as unknown as {
+  TextEncoder?: new () => Utf8Encoder;
+  TextDecoder?: new (label: string, options: { fatal: boolean; ignoreBOM: boolean }) => Utf8Decoder;
+};
 const encoder = platform.TextEncoder === undefined ? undefined : new platform.TextEncoder();
+// A byte order mark is kept: the readers drop it where a text's reading does.
+const decoder = platform.TextDecoder === undefined ? undefined : new platform.TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * UTF-8 bytes as text, natively; undefined if they are not UTF-8. Without a TextDecoder, byte
+ * by byte, which is right for ASCII (all a paquete's content can be).
+ */
+export function utf8Text(bytes: Uint8Array): string | undefined {
+  if (decoder === undefined) {
+    let text = "";
+    for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]!);
+    return text;
+  }
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Copies `text` into bytes[0..] with a native encode (far cheaper per character than

@@ -19,10 +19,12 @@ import { CHUNK, asciiBytes, asciiCodes, chunk as sharedChunk, chunkView, SPACES4
 import { readRegularEntry } from "./entry.js";
 import { MAX_ENTRIES, PacketBuilder, type Packet } from "./packet.js";
 
-// Copied into module constants because the hot loops read them for every entry, and an
-// imported binding is read through an indirection each time.
-const chunk = sharedChunk;
-const view = chunkView;
+// What the hot loops read: the shared chunk a text is encoded into, or the body's own bytes
+// when the caller has them (parseJsonBytes). Set at the start of each parse and let go at its
+// end; module bindings rather than parameters, as the chunk was (an imported binding is read
+// through an indirection each time).
+let chunk: Uint8Array = sharedChunk;
+let view: DataView = chunkView;
 const SPACES4 = spaces4;
 
 /** Where an entry must fit once started: a chunk is re-encoded when less than this is left. */
@@ -42,31 +44,38 @@ const CONTENIDO_KEY = asciiCodes('Contenido"');
 
 /** Reads through the text's chunks; its methods return false (or undefined) where the usual way ends. */
 class Reader {
-  /** The text offset of chunk[0], and how many bytes of the chunk hold text. */
+  /** The input's offset of chunk[0], and how many bytes of the chunk hold input. */
   start = 0;
   length = 0;
   /** The position, an offset in the chunk. */
   i = 0;
 
-  constructor(readonly text: string) {}
+  /** A text encoded a chunk at a time (total: its length), or bytes all in the chunk already (text undefined). */
+  constructor(
+    readonly text: string | undefined,
+    readonly total: number,
+  ) {
+    if (text === undefined) this.length = total;
+  }
 
-  /** Encodes the chunk from the current position; false if that part is not all ASCII. */
+  /** Encodes the chunk from the current position; false if that part is not all ASCII (or there is no text to encode). */
   refill(): boolean {
+    if (this.text === undefined) return false;
     this.start += this.i;
-    this.length = Math.min(CHUNK, this.text.length - this.start);
+    this.length = Math.min(CHUNK, this.total - this.start);
     this.i = 0;
     return asciiBytes(this.text.substring(this.start, this.start + this.length), chunk);
   }
 
-  /** Makes sure `room` bytes from here are in the chunk (or all that is left of the text). */
+  /** Makes sure `room` bytes from here are in the chunk (or all that is left of the input). */
   ensure(room: number): boolean {
-    return this.i + room <= this.length || this.start + this.length === this.text.length || this.refill();
+    return this.i + room <= this.length || this.start + this.length === this.total || this.refill();
   }
 
-  /** Skips whitespace; false if it runs past the chunk before the text's end. */
+  /** Skips whitespace; false if it runs past the chunk before the input's end. */
   skipSpace(): boolean {
     const i = (this.i = skipSpace(this.i, this.length));
-    return i < this.length || this.start + i === this.text.length;
+    return i < this.length || this.start + i === this.total;
   }
 
   /** Skips whitespace and then `byte`. */
@@ -96,10 +105,12 @@ class Reader {
     if (!this.expect(QUOTE)) return undefined;
     const from = this.i;
     let i = from;
-    while (i < this.length && chunk[i] !== QUOTE) i++;
-    if (i >= this.length) return undefined;
+    // An Id has at most 64 characters: a longer string is no Id, and is not copied.
+    const most = Math.min(this.length, from + MAX_ID + 1);
+    while (i < most && chunk[i] !== QUOTE) i++;
+    if (i >= most) return undefined;
     this.i = i + 1;
-    const id = this.text.substring(this.start + from, this.start + i);
+    const id = this.text === undefined ? String.fromCharCode(...chunk.subarray(from, i)) : this.text.substring(this.start + from, this.start + i);
     return ID_PATTERN.test(id) ? id : undefined;
   }
 
@@ -107,7 +118,7 @@ class Reader {
   atEnd(): boolean {
     for (;;) {
       if (!this.skipSpace()) return false;
-      if (this.start + this.i === this.text.length) return true;
+      if (this.start + this.i === this.total) return true;
       if (this.i < this.length) return false;
       if (!this.refill()) return false;
     }
@@ -250,17 +261,43 @@ function readEntries(reader: Reader, builder: PacketBuilder, maxEntries: number)
   }
 }
 
+/** Most characters of an Id (ID_PATTERN). */
+const MAX_ID = 64;
+
 /** The paquete in `text` when it is written the usual way (see above), else undefined. */
 export function parseJsonFast(text: string, maxEntries: number = MAX_ENTRIES): Packet | undefined {
-  // Only a text whose first token is "{" can be one: anything else (the scanner's text form
-  // above all, which validador tries here first) leaves before a byte is encoded.
+  // Only a text whose first token is "{" can be one: anything else leaves before a byte is encoded.
   let first = 0;
   while (isSpace(text.charCodeAt(first))) first++;
   if (text.charCodeAt(first) !== OPEN_OBJECT) return undefined;
-  const reader = new Reader(text);
-  if (!reader.refill() || !reader.expect(OPEN_OBJECT)) return undefined;
+  chunk = sharedChunk;
+  view = chunkView;
+  const reader = new Reader(text, text.length);
+  if (!reader.refill()) return undefined;
+  return readObject(reader, maxEntries);
+}
+
+/**
+ * The paquete in a body's UTF-8 bytes when it is written the usual way (see above), else
+ * undefined: read from the bytes themselves, with no copy. A byte that is not ASCII ends the
+ * usual way, as a character that is not does in a text.
+ */
+export function parseJsonBytes(bytes: Uint8Array, maxEntries: number = MAX_ENTRIES): Packet | undefined {
+  chunk = bytes;
+  view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  try {
+    return readObject(new Reader(undefined, bytes.length), maxEntries);
+  } finally {
+    // Not kept past the parse: the body would live on until the next one.
+    chunk = sharedChunk;
+    view = chunkView;
+  }
+}
+
+function readObject(reader: Reader, maxEntries: number): Packet | undefined {
+  if (!reader.expect(OPEN_OBJECT)) return undefined;
   // A regular entry takes at least 91 characters in JSON.
-  const builder = new PacketBuilder(Math.min(maxEntries, Math.ceil(text.length / 91)));
+  const builder = new PacketBuilder(Math.min(maxEntries, Math.ceil(reader.total / 91)));
   let id: string | undefined;
   let contenido = false;
   for (;;) {

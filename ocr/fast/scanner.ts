@@ -13,22 +13,33 @@ import { CHUNK, asciiBytes, chunk as sharedChunk, chunkView as sharedView, SPACE
 import { decodeEntry, readRegularEntry } from "./entry.js";
 import { PacketBuilder, PacketError, tooManyEntries, type Packet } from "./packet.js";
 
-// Copied into module constants because the hot loops read them for every entry, and an
-// imported binding is read through an indirection each time.
-const chunk = sharedChunk;
-const chunkView = sharedView;
+// What the hot loops read: the shared chunk a text is encoded into, or the body's own bytes
+// when the caller has them (parseTextBytes). Set for each parse and let go at its end; module
+// bindings rather than parameters, as the chunk was (an imported binding is read through an
+// indirection each time).
+let chunk: Uint8Array = sharedChunk;
+let chunkView: DataView = sharedView;
 const SPACES4 = spaces4;
 
-/** Which part of the text the shared chunk holds, for one parse. */
+/** Which part of the input the chunk holds, for one parse. */
 class Window {
-  /** The text's offset of chunk[0], and where the encoded part ends. */
+  /** The input's offset of chunk[0], and where the encoded part ends. */
   start = 0;
   end = 0;
   /** Whether the chunk is all ASCII, so byte offsets are character offsets. */
   ascii = false;
 
+  /** All of a body's bytes, in the chunk already: nothing to encode, offsets are byte offsets. */
+  static ofBytes(bytes: Uint8Array): Window {
+    const window = new Window();
+    window.end = bytes.length;
+    window.ascii = true;
+    return window;
+  }
+
   /** Encodes text[from..] into the chunk (up to CHUNK characters; a substring of a flat string is a slice, not a copy). */
-  encode(text: string, from: number): void {
+  encode(text: string | undefined, from: number): void {
+    if (text === undefined) return;
     this.start = from;
     this.end = Math.min(text.length, from + CHUNK);
     this.ascii = asciiBytes(text.substring(from, this.end), chunk);
@@ -66,6 +77,8 @@ function countLines(text: string, from: number, end: number): number {
  * not whitespace only.
  */
 export function parseText(input: string, maxEntries: number): Packet {
+  chunk = sharedChunk;
+  chunkView = sharedView;
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   // Normalising keeps line numbers (each CRLF or CR is one line end) and lets one code path
   // follow. It is done only when a CR is met, and only the general path can meet one (the
@@ -75,8 +88,46 @@ export function parseText(input: string, maxEntries: number): Packet {
 
 const CR = 0x0d;
 
-/** The packet in `text`, or undefined if a CR was met. */
-function readText(text: string, maxEntries: number): Packet | undefined {
+/**
+ * parseText for a body's UTF-8 bytes (no byte order mark), with `decode` to make its text.
+ * The run of regular entries from its start is read from the bytes themselves; only a body
+ * with something else in it (a short line, a CR, a foreign character, a last entry without
+ * its blank line) is decoded, and read on from where the run stopped, as parseText reads it.
+ * The bytes before that point are all ASCII, so their offset is the text's.
+ */
+export function parseTextBytes(bytes: Uint8Array, maxEntries: number, decode: (bytes: Uint8Array) => string): Packet {
+  // Content runs to the end of the last line with something other than ASCII whitespace.
+  let last = bytes.length - 1;
+  while (last >= 0) {
+    const b = bytes[last]!;
+    if (b !== NL && b !== CR && b !== 0x20 && b !== 0x09 && b !== 0x0b && b !== 0x0c) break;
+    last--;
+  }
+  // Blank at the end by other than ASCII (or all blank): the text's reading says what it is.
+  if (last < 0 || bytes[last]! >= 0x80) return parseText(decode(bytes), maxEntries);
+  let end = bytes.indexOf(NL, last);
+  if (end === -1) end = bytes.length;
+  const builder = new PacketBuilder(Math.min(maxEntries, Math.ceil((end + 1) / 112)));
+  let pos: number;
+  chunk = bytes;
+  chunkView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  try {
+    pos = readRegularRun(Window.ofBytes(bytes), undefined, 0, end, maxEntries, builder);
+  } finally {
+    // Not kept past the parse: the body would live on until the next one.
+    chunk = sharedChunk;
+    chunkView = sharedView;
+  }
+  if (pos >= end) return builder.finish(undefined);
+  const text = decode(bytes);
+  return readText(text, maxEntries, pos, builder) ?? readText(text.replace(/\r\n?/g, "\n"), maxEntries)!;
+}
+
+/**
+ * The packet in `text`, or undefined if a CR was met; `from` and `builder` go on from the
+ * entries read before `from`.
+ */
+function readText(text: string, maxEntries: number, from = 0, given?: PacketBuilder): Packet | undefined {
   let last = text.length - 1;
   while (last >= 0) {
     const code = text.charCodeAt(last);
@@ -88,17 +139,17 @@ function readText(text: string, maxEntries: number): Packet | undefined {
   const end = lineEnd(text, last);
 
   // A regular entry takes 112 characters; grow from there if entries are shorter.
-  const builder = new PacketBuilder(Math.min(maxEntries, Math.ceil((end + 1) / 112)));
-  return readEntries(text, end, maxEntries, builder) ? builder.finish(undefined) : undefined;
+  const builder = given ?? new PacketBuilder(Math.min(maxEntries, Math.ceil((end + 1) / 112)));
+  return readEntries(text, from, end, maxEntries, builder) ? builder.finish(undefined) : undefined;
 }
 
 /**
  * Read the entries of text[0..end) into the builder (the loop apart, so it optimizes alone);
  * false if the text holds a CR where the general path would read it.
  */
-function readEntries(text: string, end: number, maxEntries: number, builder: PacketBuilder): boolean {
+function readEntries(text: string, from: number, end: number, maxEntries: number, builder: PacketBuilder): boolean {
   const window = new Window();
-  let pos = 0;
+  let pos = from;
   let crChecked = false;
   while (pos < end) {
     if (builder.size === maxEntries) {
@@ -139,7 +190,7 @@ const REGULAR = 4 * (LINE_WIDTH + 1);
  * regular (a short or long line, a foreign character, a blank line that is not 27 spaces),
  * which the general path then reads, whatever it holds.
  */
-function readRegularRun(window: Window, text: string, pos: number, end: number, maxEntries: number, builder: PacketBuilder): number {
+function readRegularRun(window: Window, text: string | undefined, pos: number, end: number, maxEntries: number, builder: PacketBuilder): number {
   if (pos + REGULAR > window.end) window.encode(text, pos);
   if (!window.ascii) return pos;
   const chunkStart = window.start;

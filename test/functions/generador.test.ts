@@ -1,7 +1,7 @@
 // generador over real HTTP, on its image as faas-cli would build it (shrinkwrapped context).
 import { get as httpGet, type IncomingMessage } from "node:http";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { generate, isValid } from "../../ocr/index.js";
+import { generate, isValid } from "../../ocr/testing.js";
 import type { RunningFunction } from "../../tools/run.js";
 import { startDeployed } from "../support/functions.js";
 

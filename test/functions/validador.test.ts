@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { generate, packetText, render } from "../../ocr/index.js";
+import { generate, packetText, render } from "../../ocr/testing.js";
 import type { RunningFunction } from "../../tools/run.js";
 import { startDeployed } from "../support/functions.js";
 

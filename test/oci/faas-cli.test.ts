@@ -6,7 +6,7 @@
 import { chmodSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, onTestFinished, test } from "vitest";
-import { render } from "../../ocr/index.js";
+import { render } from "../../ocr/testing.js";
 import { copyProject, run, userEnv } from "../support/faas-cli.js";
 import { realProgram } from "../support/real.js";
 import { HOST, ociBuild, realWatchdogIn, removeContainers, startContainer, untilHealthy } from "./containers.js";

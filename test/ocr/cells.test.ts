@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DIGIT_NEIGHBOURS, LINE_WIDTH, PATTERNS, isValid, render } from "../../ocr/index.js";
+import { DIGIT_NEIGHBOURS, LINE_WIDTH, PATTERNS, isValid, render } from "../../ocr/testing.js";
 import { lines, readNumber, textOf } from "./support.js";
 
 // The spec's table, rows joined.

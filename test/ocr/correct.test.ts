@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findingLine, isValid, render } from "../../ocr/index.js";
+import { findingLine, isValid, render } from "../../ocr/testing.js";
 import { readArt, readNumber, withChar } from "./support.js";
 
 describe("correction of the classic kata's entries", () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { findingLine, findingsText, generate, packetText, parsePacket, readPacket, render, type Finding } from "../../ocr/index.js";
+import { findingLine, findingsText, generate, packetText, parsePacket, readPacket, render, type Finding } from "../../ocr/testing.js";
 
 describe("finding lines", () => {
   it.each<[Finding, string]>([

@@ -9,7 +9,7 @@ import {
   readPacket,
   render,
   type GenerateOptions,
-} from "../../ocr/index.js";
+} from "../../ocr/testing.js";
 import { generateOptions } from "./support.js";
 
 const options = generateOptions;

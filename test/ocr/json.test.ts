@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generate, jsonBytes, packetText, parseJsonFast, parsePacket, render, type Packet } from "../../ocr/index.js";
+import { generate, jsonBytes, packetText, parseJsonBytes, parseJsonFast, parsePacket, render, type Packet } from "../../ocr/testing.js";
 import { generatedPackets, latin1, paqueteIds as ids } from "./support.js";
 
 /** What the general path gives: JSON.parse, then the parsed value. */
@@ -68,7 +68,20 @@ describe("parseJsonFast", () => {
       "{}",
     ]) {
       expect(parseJsonFast(text), text.slice(0, 80)).toBeUndefined();
+      // The bytes are all at hand: more space than a chunk holds is no reason to give up there.
+      if (text.length > 70_000) same(parseJsonBytes(Buffer.from(text, "utf8")), text);
+      else expect(parseJsonBytes(Buffer.from(text, "utf8")), text.slice(0, 80)).toBeUndefined();
     }
+  });
+
+  it("reads a body's bytes as it reads their text (parseJsonBytes)", () => {
+    fc.assert(
+      fc.property(packets, ids, fc.boolean(), (generated, id, indent) => {
+        const bytes = jsonBytes(generated, { id, indent, key: false });
+        same(parseJsonBytes(bytes), latin1(bytes));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it("reads entries framed alike, then one framed otherwise", () => {

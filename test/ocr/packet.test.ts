@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_ENTRIES, PacketError, parsePacket, readPacket, render } from "../../ocr/index.js";
+import { MAX_ENTRIES, PacketError, parseBody, parsePacket, readPacket, render } from "../../ocr/testing.js";
 import { lines, textOf } from "./support.js";
 
 const A = render("123456789");
@@ -129,7 +129,26 @@ describe("JSON form", () => {
   });
 
   it("reports malformed JSON", () => {
-    expect(packetError('{"Contenido": [').message).toMatch(/^malformed JSON: /);
+    expect(packetError('{"Contenido": [').message).toMatch(/^malformed JSON body: /);
+  });
+
+  it("reads a body said to be JSON as JSON whatever it starts with, and a blank one as empty", () => {
+    const refused = (text: string) => {
+      try {
+        parseBody(Buffer.from(text), { json: true });
+      } catch (error) {
+        if (error instanceof PacketError) return error.message;
+        throw error;
+      }
+      return "read";
+    };
+    expect(refused("1e999999")).toMatch(/top level must be an object, got number$/);
+    expect(refused(`${A.join("\n")}\n`)).toMatch(/^malformed JSON body: /);
+    expect(refused("  \n")).toMatch(/^empty body: expected a paquete/);
+    expect(refused("\u00a0\ufeff")).toMatch(/^empty body: expected a paquete/);
+    expect(refused(JSON.stringify({ Contenido: [A] }))).toBe("read");
+    // Not said to be JSON, art is the scanner's text.
+    expect(readPacket(parseBody(Buffer.from(`${A.join("\n")}\n`))).map((f) => f.number)).toEqual(["123456789"]);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findingLine, render } from "../../ocr/index.js";
+import { findingLine, render } from "../../ocr/testing.js";
 import { findings, lines, readArt, textOf, withChar } from "./support.js";
 
 // The spec's cases, with their lines exactly as written there (some shorter than 27).

@@ -1,6 +1,6 @@
 // Shared helpers for the ocr tests.
 import fc from "fast-check";
-import { findingLine, generate, parsePacket, readPacket, render, type Finding, type Generated, type GenerateOptions } from "../../ocr/index.js";
+import { findingLine, generate, parsePacket, readPacket, render, type Finding, type Generated, type GenerateOptions } from "../../ocr/testing.js";
 
 /** Bytes as the string of their characters (what the paquete writers write is ASCII). */
 export const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("latin1");

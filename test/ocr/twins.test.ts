@@ -6,7 +6,7 @@
 // Generation is checked by reading what the engine wrote with the kata.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { findingsText, generate, jsonBytes, parseJsonFast, parsePacket, PacketError, readPacket, textBytes } from "../../ocr/index.js";
+import { findingsText, generate, jsonBytes, parseBody, parseJsonFast, parsePacket, PacketError, readPacket, textBytes } from "../../ocr/testing.js";
 import { checkDigit } from "../../ocr/kata/checksum.js";
 import { corrections } from "../../ocr/kata/correct.js";
 import { DIGIT_NEIGHBOURS, PATTERNS, digitOf, oneStrokeFrom } from "../../ocr/kata/digits.js";
@@ -165,6 +165,74 @@ describe("parsePacket + readPacket are kata readPaquete", () => {
       { numRuns: 600 },
     );
     expect([...seen].sort()).toEqual(["AMB", "ERR", "ILL", "OK", "corrected", "malformed"]);
+  });
+});
+
+/** What the engine finds from a body's UTF-8 bytes, as validador reads them, or the PacketError's message. */
+function bodyFindings(text: string, correct: boolean): ReturnType<typeof readPaquete> | { refused: string } {
+  let packet;
+  try {
+    packet = parseBody(Buffer.from(text, "utf8"));
+  } catch (error) {
+    if (error instanceof PacketError) return { refused: error.message };
+    throw error;
+  }
+  const findings = readPacket(packet, { correct });
+  return packet.id === undefined ? { findings } : { id: packet.id, findings };
+}
+
+/** parsePacket's message for a text it refuses. */
+function refusal(text: string): { refused: string } {
+  try {
+    parsePacket(text);
+  } catch (error) {
+    if (error instanceof PacketError) return { refused: error.message };
+    throw error;
+  }
+  throw new Error(`parsePacket read ${JSON.stringify(text)}`);
+}
+
+describe("parseBody on a body's bytes is kata readPaquete on its text", () => {
+  it("on arbitrary paquetes in every form, with and without correction", () => {
+    fc.assert(
+      fc.property(paquete, fc.boolean(), (input, correct) => {
+        if (typeof input !== "string") return;
+        const text = Buffer.from(input, "utf8").toString("utf8");
+        const kata = kataFindings(text, correct);
+        expect(bodyFindings(text, correct)).toEqual(kata === "refused" ? refusal(text) : kata);
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it("and refuses the same bodies, in parsePacket's words", () => {
+    fc.assert(
+      fc.property(oddBody, (input) => {
+        if (typeof input !== "string") return;
+        const text = Buffer.from(input, "utf8").toString("utf8");
+        const kata = kataFindings(text, false);
+        expect(bodyFindings(text, false)).toEqual(kata === "refused" ? refusal(text) : kata);
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it("reads long regular runs in both forms, and goes on where a run stops", () => {
+    const generated = generate({ count: 300, seed: 7, errRate: 0.1, illRate: 0.1 });
+    const text = Buffer.from(textBytes(generated)).toString("latin1");
+    const lines = text.split("\n");
+    // An entry past the first hundred with a short line, and the last blank line left out.
+    lines[4 * 150 + 1] = lines[4 * 150 + 1]!.trimEnd();
+    const spoiled = lines.slice(0, -2).join("\n");
+    for (const body of [text, spoiled, `\ufeff${text}`, text.replaceAll("\n", "\r\n"), latin1(jsonBytes(generated, { id: "abc", indent: true, key: false }))]) {
+      expect(bodyFindings(body, true)).toEqual(kataFindings(body, true));
+    }
+  });
+
+  it("refuses bytes that are not UTF-8, whatever the form", () => {
+    for (const body of [Buffer.from([0x7b, 0xff]), Buffer.from([0x20, 0x5f, 0xff, 0x0a]), Buffer.from([0xc3])]) {
+      expect(() => parseBody(body)).toThrow(new PacketError("the body is not valid UTF-8 text"));
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generate, jsonBytes, packetText, parsePacket, textBytes } from "../../ocr/index.js";
+import { generate, jsonBytes, packetText, parsePacket, textBytes } from "../../ocr/testing.js";
 import { generatedPackets, latin1, paqueteIds as ids } from "./support.js";
 
 const packets = generatedPackets(30);

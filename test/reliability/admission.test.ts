@@ -8,7 +8,7 @@
 import { connect, type Socket } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { generate, jsonBytes, packetText, render, textBytes } from "../../ocr/index.js";
+import { generate, jsonBytes, packetText, render, textBytes } from "../../ocr/testing.js";
 import { processMemory, type RunningFunction } from "../../tools/run.js";
 import type { WatchedFunction } from "../../tools/watchdog.js";
 import { startDeployed, startWatched, stopWatched, watchdogProgram } from "../support/functions.js";

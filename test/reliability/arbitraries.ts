@@ -1,7 +1,7 @@
 // fast-check arbitraries for malformed requests to both functions: what a broken client, a
 // hand-edited file or an attacker might send. Each builds a Call for support.ts's send().
 import fc from "fast-check";
-import { render } from "../../ocr/index.js";
+import { render } from "../../ocr/testing.js";
 import type { Call } from "../support/http.js";
 
 const WIDTH = 27;

@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { MAX_ENTRIES, packetText, render } from "../../ocr/index.js";
+import { MAX_ENTRIES, packetText, render } from "../../ocr/testing.js";
 import { parseBytes } from "../../template/node24-ts/src/config.js";
 import { readRequest } from "../../generador/handler.js";
 import { processMemory, type RunningFunction } from "../../tools/run.js";

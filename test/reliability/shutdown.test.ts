@@ -8,7 +8,7 @@ import { Agent } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import { expect, inject, test } from "vitest";
-import { generate, textBytes } from "../../ocr/index.js";
+import { generate, textBytes } from "../../ocr/testing.js";
 import { startFunction } from "../../tools/run.js";
 import { startDeployed, startWatched, watchdogProgram } from "../support/functions.js";
 import { send, type Call } from "../support/http.js";

@@ -61,7 +61,7 @@ describe("what the handler receives", () => {
   test("the event can be copied and taken apart: body, parsed on first read, is one of its own properties", async () => {
     const res = await get("/spread", { method: "POST", body: '{"a":1}', headers: { "content-type": "application/json", accept: "text/plain" } });
     expect(await res.json()).toEqual({
-      keys: ["accepts", "body", "headers", "method", "path", "query", "rawBody"],
+      keys: ["accepts", "body", "bodyBytes", "headers", "method", "path", "query", "rawBody"],
       copied: { a: 1 },
       body: { a: 1 },
       best: "text/plain",
@@ -210,6 +210,22 @@ describe("errors", () => {
     expect(await (await post("/raw", "bytes", "application/octet-stream")).json()).toEqual({ kind: "buffer", raw: "bytes" });
     const parsed = await post("/echo", '{"a": [1, "two"]}', "application/json");
     expect(await parsed.json()).toMatchObject({ kind: "object", body: { a: [1, "two"] } });
+  });
+
+  test("event.bodyBytes is the body's bytes: UTF-8 for text and JSON (a byte order mark left out, another charset re-encoded), as received otherwise", async () => {
+    const received = async (body: Uint8Array | string | undefined, type?: string) => {
+      const res = await get("/received", { method: "POST", ...(body === undefined ? {} : { body }), headers: type === undefined ? {} : { "content-type": type } });
+      const answer = (await res.json()) as { buffer: boolean; bytes: string } | { error: string };
+      return "error" in answer ? { status: res.status, error: answer.error } : { status: res.status, buffer: answer.buffer, bytes: Buffer.from(answer.bytes, "base64") };
+    };
+    const utf8 = Buffer.from('{"línea": "ñ"}');
+    expect(await received(utf8, "application/json")).toEqual({ status: 200, buffer: true, bytes: utf8 });
+    expect(await received(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]), "application/json")).toEqual({ status: 200, buffer: true, bytes: utf8 });
+    expect(await received(Buffer.from("año\n", "latin1"), "text/plain; charset=iso-8859-1")).toEqual({ status: 200, buffer: true, bytes: Buffer.from("año\n") });
+    const binary = Buffer.from([0, 255, 10]);
+    expect(await received(binary, "application/octet-stream")).toEqual({ status: 200, buffer: true, bytes: binary });
+    expect(await received(undefined)).toEqual({ status: 200, buffer: true, bytes: Buffer.alloc(0) });
+    expect(await received(Buffer.from([0x61, 0xff]), "text/plain")).toEqual({ status: 400, error: "the body is not valid UTF-8 text" });
   });
 
   test.each([

@@ -27,6 +27,13 @@ export interface FunctionEvent<Body extends RequestBody = RequestBody> {
    * that read the JSON text themselves, or pass it on.
    */
   readonly rawBody: string | Buffer;
+  /**
+   * The body's bytes: for JSON and text content types its UTF-8 (checked, a byte order mark
+   * left out), as received when it came in UTF-8, which is nearly always; for anything else the
+   * bytes as received, as rawBody; empty without a body. For handlers that parse the bytes
+   * themselves: reading only this costs no decode into a string.
+   */
+  readonly bodyBytes: Buffer;
   readonly headers: IncomingHttpHeaders;
   readonly method: string;
   readonly query: Query;

@@ -8,6 +8,7 @@ const event = (method: string, body: FunctionEvent["body"]): FunctionEvent => ({
   method,
   body,
   rawBody: JSON.stringify(body),
+  bodyBytes: Buffer.from(JSON.stringify(body)),
   path: "/",
   query: {},
   headers: { "content-type": "application/json" },

@@ -4,7 +4,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import { HttpError, type FunctionEvent, type Handler, type RequestBody } from "@node-ts/api";
-import { bodyType, hasBody, notUtf8, readUtf8Body } from "./body.js";
+import { bodyType, hasBody, notUtf8, readUtf8Body, type BodyKind } from "./body.js";
 import { admission, clientLeft, isStopped, tooLarge } from "./admission.js";
 import type { MemoryBudget } from "./budget.js";
 import type { Config } from "./config.js";
@@ -41,12 +41,14 @@ export function createApp(handler: Handler, options: AppOptions): express.Expres
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const type = bodyType(req);
-    const run = (rawBody: string | Buffer) => {
-      respond(handler, req, res, type.kind === "json" && typeof rawBody === "string" ? jsonBody(rawBody) : () => rawBody, rawBody).catch(next);
-    };
-    if (!hasBody(req)) run("");
-    else if (type.direct) readUtf8Body(req, run, next);
-    else (type.kind === "other" ? parseRaw : parseText)(req, res, (error?: unknown) => (error ? next(error) : run((req.body as string | Buffer | undefined) ?? "")));
+    const run = (received: ReceivedBody) => respond(handler, req, res, received).catch(next);
+    if (!hasBody(req)) run(new ReceivedBody(type.kind, ""));
+    else if (type.direct) readUtf8Body(req, (bytes) => run(new ReceivedBody(type.kind, bytes)), next);
+    else {
+      (type.kind === "other" ? parseRaw : parseText)(req, res, (error?: unknown) =>
+        error ? next(error) : run(new ReceivedBody(type.kind, (req.body as string | Buffer | undefined) ?? "")),
+      );
+    }
   });
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -59,6 +61,41 @@ export function createApp(handler: Handler, options: AppOptions): express.Expres
 }
 
 /**
+ * A request's body in the forms a handler may read, each made on first use from the one the
+ * body arrived in: its bytes (UTF-8 for text and JSON), its text, its parsed JSON. A body read
+ * directly (body.ts) arrives as bytes, so a handler that reads only event.bodyBytes costs no
+ * decode; one the general parsers read arrives as text (text and JSON) or bytes (anything else).
+ */
+class ReceivedBody {
+  #bytes: Buffer | undefined;
+  #raw: string | Buffer | undefined;
+  #parsed: (() => RequestBody) | undefined;
+
+  constructor(
+    readonly kind: BodyKind,
+    received: string | Buffer,
+  ) {
+    // Text and JSON are offered as text (rawBody); anything else as the bytes themselves.
+    if (typeof received === "string") this.#raw = received;
+    else if (kind === "other") this.#raw = this.#bytes = received;
+    else this.#bytes = received;
+  }
+
+  bytes(): Buffer {
+    return (this.#bytes ??= Buffer.from(this.#raw as string, "utf8"));
+  }
+
+  raw(): string | Buffer {
+    return (this.#raw ??= this.#bytes!.toString("utf8"));
+  }
+
+  body(): RequestBody {
+    if (this.kind !== "json") return this.raw();
+    return (this.#parsed ??= jsonBody(this.raw() as string))();
+  }
+}
+
+/**
  * The request as the handler sees it. Made with `new`, not as an object literal, as everything
  * that holds a request's body or answer is here: V8 may start allocating a literal's objects
  * straight in the old generation once enough of them have outlived a young collection, and
@@ -66,25 +103,39 @@ export function createApp(handler: Handler, options: AppOptions): express.Expres
  * of which then run. `body` is an own, enumerable property, as it was on the literal.
  */
 class RequestEvent implements FunctionEvent {
-  static readonly #bodyProperty: PropertyDescriptor = {
-    get(this: RequestEvent) {
-      return this.#body();
+  static readonly #bodyProperties: PropertyDescriptorMap = {
+    body: {
+      get(this: RequestEvent) {
+        return this.#received.body();
+      },
+      enumerable: true,
     },
-    enumerable: true,
+    rawBody: {
+      get(this: RequestEvent) {
+        return this.#received.raw();
+      },
+      enumerable: true,
+    },
+    bodyBytes: {
+      get(this: RequestEvent) {
+        return this.#received.bytes();
+      },
+      enumerable: true,
+    },
   };
   declare readonly body: RequestBody;
-  readonly #body: () => RequestBody;
-  readonly rawBody: string | Buffer;
+  declare readonly rawBody: string | Buffer;
+  declare readonly bodyBytes: Buffer;
+  readonly #received: ReceivedBody;
   readonly headers: FunctionEvent["headers"];
   readonly method: string;
   readonly query: FunctionEvent["query"];
   readonly path: string;
   readonly accepts: (...types: string[]) => string | false;
 
-  constructor(req: Request, body: () => RequestBody, rawBody: string | Buffer) {
-    this.#body = body;
-    Object.defineProperty(this, "body", RequestEvent.#bodyProperty);
-    this.rawBody = rawBody;
+  constructor(req: Request, received: ReceivedBody) {
+    this.#received = received;
+    Object.defineProperties(this, RequestEvent.#bodyProperties);
     this.headers = req.headers;
     this.method = req.method;
     this.query = req.query as FunctionEvent["query"];
@@ -93,8 +144,8 @@ class RequestEvent implements FunctionEvent {
   }
 }
 
-async function respond(handler: Handler, req: Request, res: Response, body: () => RequestBody, rawBody: string | Buffer): Promise<void> {
-  const outcome = await invoke(handler, new RequestEvent(req, body, rawBody));
+async function respond(handler: Handler, req: Request, res: Response, received: ReceivedBody): Promise<void> {
+  const outcome = await invoke(handler, new RequestEvent(req, received));
   if (outcome.finished.length > 0) whenClosed(req, res, outcome.finished);
   sendOutcome(req, res, outcome);
 }
@@ -139,7 +190,7 @@ function checkUtf8(_req: IncomingMessage, _res: unknown, body: Buffer, encoding:
 }
 
 /**
- * A JSON body, parsed on first use: a handler that reads the text itself (event.rawBody), or
+ * A JSON body, parsed on first use: a handler that reads the text or bytes itself, or
  * not at all, never pays for JSON.parse. An empty or whitespace-only one is no body, as for a
  * request without one (""), rather than {} (Express's choice) or a syntax error; a malformed
  * one throws a 400 that says so, which answers the request unless the handler catches it.

@@ -35,15 +35,19 @@ export const hasBody = (req: IncomingMessage): boolean => req.headers["transfer-
 
 export const notUtf8 = (): Error => Object.assign(new Error("the body is not valid UTF-8 text"), { status: 400, type: "entity.charset.invalid" });
 
+/** UTF-8's byte order mark, as bytes. */
+const BOM = [0xef, 0xbb, 0xbf] as const;
+
 /**
- * Reads a UTF-8 body whole into a string (a leading byte order mark dropped, as body-parser
- * drops it). Sizes and time are admission's to police (admission.ts): it refuses a body over the
+ * Reads a UTF-8 body whole, checks it is UTF-8, and gives its bytes (a leading byte order mark
+ * dropped, as body-parser drops it): the text is made only if the handler asks for it
+ * (app.ts), so a handler that reads the bytes never pays for a decode. Sizes and time are admission's to police (admission.ts): it refuses a body over the
  * limit or the memory budget before or while it arrives, or one too slow to arrive, and then
  * stops this reader with an 'error' on the request, as it stops body-parser's; a client that
  * goes away stops it too. Either way the
  * chunks are let go and `failed` is called.
  */
-export function readUtf8Body(req: IncomingMessage, done: (text: string) => void, failed: (error: unknown) => void): void {
+export function readUtf8Body(req: IncomingMessage, done: (bytes: Buffer) => void, failed: (error: unknown) => void): void {
   // Most bodies arrive in one chunk: no array for them (see RequestEvent in app.ts for why
   // nothing per request that holds a body is a literal).
   let first: Buffer | undefined;
@@ -68,8 +72,7 @@ export function readUtf8Body(req: IncomingMessage, done: (text: string) => void,
       failed(notUtf8());
       return;
     }
-    const text = bytes.toString("utf8");
-    done(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    done(bytes[0] === BOM[0] && bytes[1] === BOM[1] && bytes[2] === BOM[2] ? bytes.subarray(3) : bytes);
   };
   const onError = (error: unknown) => {
     cleanup();
