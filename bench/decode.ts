@@ -1,33 +1,25 @@
-// Decode core: ocr/ reading a packet in text form into its findings as validador answers them
-// by default (parsePacket + findingsText, no HTTP), in entries per second, against
-// - the byte-pass floor: the same input's bytes, got the cheapest way there is (native
-//   TextEncoder.encodeInto a chunk at a time, exactly as ocr/scanner.ts gets them), each byte
-//   then read once by a plain loop. Whatever decoding does on top of reading its input is what
-//   the ratio shows;
-// - a per-character pass (charCodeAt over the string): the plainest loop there is, but slower
-//   than the byte pass, so it is shown for information and is no floor;
+// Decode core: ocr/ reading a packet in text form, from the body's bytes as validador gets
+// them, into its findings as validador answers them by default (parseBody + findingsText, no
+// HTTP), in entries per second, against
+// - the byte-pass floor: the same bytes, each read once by a plain loop. Whatever decoding
+//   does on top of reading its input is what the ratio shows;
+// - a per-character pass (charCodeAt over the packet's text): the plainest loop over a string,
+//   for information;
 // - the original service's algorithm: the kata's reader (ocr/kata/paquete.ts readPaquete: split
 //   into lines, slice 3 characters from each of an entry's 3 lines, join, look the cell up among
-//   the ten patterns), and its brute-force correction.
+//   the ten patterns) on the text, and its brute-force correction.
 // The same for correction mode, on the same packet: 10% of its entries are ERR or ILL; and, for
 // information, readPacket, which builds a Finding object per entry (validador's JSON answer).
-import { findingLine, findingsText, generate, packetText, parsePacket, readPacket } from "../ocr/testing.js";
+import { findingLine, findingsText, generate, packetText, parseBody, readPacket } from "../ocr/testing.js";
 import { readPaquete } from "../ocr/kata/paquete.js";
 import { ratio, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";
 import { alternate, median, paired, runsPerSecond } from "./stats.js";
 
-const CHUNK = 1 << 16;
-const chunk = new Uint8Array(CHUNK);
-const encoder = new TextEncoder();
-
-/** The byte-pass floor: every byte of the text read once, after a native encode per chunk. */
-export function bytePass(text: string): number {
+/** The byte-pass floor: every byte read once. */
+export function bytePass(bytes: Uint8Array): number {
   let sum = 0;
-  for (let from = 0; from < text.length; from += CHUNK) {
-    const { written } = encoder.encodeInto(text.substring(from, from + CHUNK), chunk);
-    for (let i = 0; i < written; i++) sum = (sum + chunk[i]!) | 0;
-  }
+  for (let i = 0; i < bytes.length; i++) sum = (sum + bytes[i]!) | 0;
   return sum;
 }
 
@@ -42,11 +34,11 @@ export function charPass(text: string): number {
 const originalRead = (text: string, correct = false) => readPaquete(text, { correct }).findings;
 
 /** Throws unless ocr/ and the original algorithm (the kata) find the same, so that both do the same work. */
-function checkSameFindings(text: string, correct: boolean): void {
-  const ours = readPacket(parsePacket(text), { correct }).map((finding) => findingLine(finding));
+function checkSameFindings(text: string, bytes: Uint8Array, correct: boolean): void {
+  const ours = readPacket(parseBody(bytes), { correct }).map((finding) => findingLine(finding));
   const original = originalRead(text, correct).map((finding) => findingLine(finding));
   const differs = ours.findIndex((line, i) => line !== original[i]);
-  const asText = new TextDecoder().decode(findingsText(parsePacket(text), { correct }));
+  const asText = new TextDecoder().decode(findingsText(parseBody(bytes), { correct }));
   if (asText !== ours.map((line) => `${line}\n`).join("")) throw new Error(`decode: findingsText and readPacket disagree (correct=${correct})`);
   if (ours.length !== original.length || differs !== -1) {
     throw new Error(`decode: ocr/ and the original algorithm disagree (correct=${correct}) at entry ${differs}: ${ours[differs]} / ${original[differs]}`);
@@ -57,19 +49,20 @@ export async function measureDecode(settings: Settings, log: (line: string) => v
   const entries = settings.decodeEntries;
   // 5% checksum errors and 5% scan errors: the 10% of entries that correction has to work on.
   const text = packetText(generate({ count: entries, seed: 20261122, errRate: 0.05, illRate: 0.05 }).entries);
-  checkSameFindings(text, false);
-  checkSameFindings(text, true);
+  const bytes = new TextEncoder().encode(text);
+  checkSameFindings(text, bytes, false);
+  checkSameFindings(text, bytes, true);
 
   const slice = settings.coreSliceMs;
-  const rate = (fn: (text: string) => number) => () => runsPerSecond(() => fn(text), slice) * entries;
+  const rate = (fn: () => number) => () => runsPerSecond(fn, slice) * entries;
   const sides = {
-    decode: rate((t) => findingsText(parsePacket(t)).length),
-    objects: rate((t) => readPacket(parsePacket(t)).length),
-    correct: rate((t) => findingsText(parsePacket(t), { correct: true }).length),
-    bytePass: rate(bytePass),
-    charPass: rate(charPass),
-    original: rate((t) => originalRead(t).length),
-    originalCorrect: rate((t) => originalRead(t, true).length),
+    decode: rate(() => findingsText(parseBody(bytes)).length),
+    objects: rate(() => readPacket(parseBody(bytes)).length),
+    correct: rate(() => findingsText(parseBody(bytes), { correct: true }).length),
+    bytePass: rate(() => bytePass(bytes)),
+    charPass: rate(() => charPass(text)),
+    original: rate(() => originalRead(text).length),
+    originalCorrect: rate(() => originalRead(text, true).length),
   };
   log(`decode: ${entries} entries (${(text.length / 2 ** 20).toFixed(1)} MB of text), warming up`);
   for (const side of Object.values(sides)) side();

@@ -18,8 +18,11 @@ const platform = globalThis as unknown as {
   TextDecoder?: new (label: string, options: { fatal: boolean; ignoreBOM: boolean }) => Utf8Decoder;
 };
 const encoder = platform.TextEncoder === undefined ? undefined : new platform.TextEncoder();
-// A byte order mark is kept: the readers drop it where a text's reading does.
-const decoder = platform.TextDecoder === undefined ? undefined : new platform.TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+// A byte order mark is kept: the readers drop it where a text's reading does. The lenient
+// decoder is the fast one; the strict one only checks a text in which the lenient one put a
+// replacement character.
+const decoder = platform.TextDecoder === undefined ? undefined : new platform.TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+const strict = platform.TextDecoder === undefined ? undefined : new platform.TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * UTF-8 bytes as text, natively; undefined if they are not UTF-8. Without a TextDecoder, byte
@@ -31,8 +34,10 @@ export function utf8Text(bytes: Uint8Array): string | undefined {
     for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]!);
     return text;
   }
+  const text = decoder.decode(bytes);
+  if (text.indexOf("\ufffd") === -1) return text;
   try {
-    return decoder.decode(bytes);
+    return strict!.decode(bytes);
   } catch {
     return undefined;
   }
