@@ -8,7 +8,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { processCpuMs, processMemory, type RunningFunction } from "../tools/run.js";
+import { processCpuMs, processMemory } from "../tools/proc.js";
+import type { RunningFunction } from "../tools/run.js";
 import { start, stop, type Functions } from "./functions.js";
 import { memorySupported, settle, type RssAroundLoad } from "./memory.js";
 import { measureCore, type CoreCosts } from "./core.js";

@@ -9,7 +9,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { generate, packetText } from "../ocr/testing.js";
-import { processMemory } from "../tools/run.js";
+import { processMemory } from "../tools/proc.js";
 import { start, stop, type FunctionSpec, type Functions } from "./functions.js";
 import { ratio, type MemoryFigures, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";

@@ -4,7 +4,7 @@
 // the container. Each run gets its own temp dir (TMPDIR), so the lock file it writes once
 // listening is its own.
 import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { chmodSync, chownSync, cpSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, chownSync, cpSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
@@ -126,35 +126,4 @@ export function freePort(): Promise<number> {
       server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
     });
   });
-}
-
-export interface ProcessMemory {
-  /** Resident memory now (VmRSS): what a container memory limit counts. */
-  readonly rssMB: number;
-  /** The most it has held (VmHWM). */
-  readonly hwmMB: number;
-}
-
-/**
- * The CPU time a process has used so far, user and system, in ms, from /proc/<pid>/stat
- * (Linux only; the kernel counts it in ticks of 10 ms).
- */
-export function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // After the command name, in parentheses: state is field 3, utime 14 and stime 15.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  if (!Number.isFinite(ticks)) throw new Error(`/proc/${pid}/stat has no CPU times`);
-  return ticks * 10;
-}
-
-/** A process's memory as the kernel reports it in /proc/<pid>/status (Linux only). */
-export function processMemory(pid: number): ProcessMemory {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const field = (name: string): number => {
-    const kB = new RegExp(`^${name}:\\s*(\\d+) kB`, "m").exec(status)?.[1];
-    if (kB === undefined) throw new Error(`/proc/${pid}/status has no ${name}`);
-    return Number(kB) / 1024;
-  };
-  return { rssMB: field("VmRSS"), hwmMB: field("VmHWM") };
 }

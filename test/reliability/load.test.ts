@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { RunningFunction } from "../../tools/run.js";
 import { startDeployed, type FunctionName } from "../support/functions.js";
 import { send } from "../support/http.js";
-import { processMemory } from "../../tools/run.js";
+import { processMemory } from "../../tools/proc.js";
 
 const CONNECTIONS = 10;
 const WARM_UP = 4000;
