@@ -174,8 +174,12 @@ describe.each(pages.filter(({ blocks }) => blocks.length > 0))("$page", ({ page,
     }
   }
 
-  if (blocks.some(({ kind }) => kind.run === "background")) {
-    test(`${page}: every --async call reached the callback receiver, answered 200`, async () => {
+  const receiverTitle = `${page}: every --async call reached the callback receiver, answered 200`;
+  if (blocks.some(({ kind }) => kind.run === "background") && !faasCli) {
+    // The pages' --async calls are faas-cli commands, skipped above without it.
+    test.skip(`${receiverTitle} (no faas-cli)`, () => {});
+  } else if (blocks.some(({ kind }) => kind.run === "background")) {
+    test(receiverTitle, async () => {
       expect(asyncCalls).toBeGreaterThan(0);
       const statuses = () => background.flatMap(({ output }) => [...output().matchAll(/'x-function-status': '(\d+)'/g)].map((m) => m[1]));
       await expect.poll(() => statuses().length, { timeout: 60_000 }).toBe(asyncCalls);
