@@ -275,6 +275,16 @@ describe("tools/image.ts plays what this machine's build needs, as BuildKit does
     expect(lines.filter((line) => line.startsWith("skipped stage")).length).toBe(3);
   });
 
+  test("COPY leaves out what .dockerignore names, as Docker reads it: ** at any depth, other patterns from the context's root", async () => {
+    rmSync(context, { recursive: true, force: true });
+    for (const dir of ["node_modules", "sub/node_modules", "ship", "sub/ship"]) mkdirSync(join(context, dir), { recursive: true });
+    for (const file of ["a.txt", "node_modules/x", "sub/node_modules/y", "ship/z", "sub/ship/w", "notes.md", "sub/notes.md"]) writeFileSync(join(context, file), "");
+    writeFileSync(join(context, ".dockerignore"), "# comment\n**/node_modules\nship\n./notes.md\n");
+    writeFileSync(join(context, "Dockerfile"), "FROM --platform=$TARGETPLATFORM example/base AS only\nWORKDIR /app\nCOPY . .\n");
+    const image = await buildImage(context);
+    expect(filesUnder(image.dir).sort()).toEqual([".dockerignore", "Dockerfile", "a.txt", "sub/notes.md", "sub/ship/w"]);
+  });
+
   test("build args choose the stages, as NODE_LINE=22 does", async () => {
     setup();
     const image = await buildImage(context, () => {}, { LINE: "b" });
