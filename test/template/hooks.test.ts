@@ -203,7 +203,7 @@ describe.skipIf(!WATCHDOG)("behind the real of-watchdog", () => {
     expect(before.filter((step) => step.startsWith("answered")).length, "every request was answered before it").toBe(before.filter((step) => step.startsWith("request")).length);
     expect(before.at(-1)).toBe("answered /slow");
     // What the late requests got: the function's answer, then its 503 that says it is shutting
-    // down (never the watchdog's empty 500: the function listens till the window ends), then
+    // down (never the watchdog's empty 500: the function listens a second past the window), then
     // refused once the watchdog stops too.
     expect(late.length).toBeGreaterThan(5);
     for (const answer of late) expect(answer).toMatch(/^(200 initialised|503 \{"error":"shutting down: this instance takes no more requests; retry in a moment"\}|refused)$/);

@@ -77,6 +77,12 @@ test("SIGTERM: in-flight and new requests are answered through the drain window,
   const slow = await inFlight;
   expect([slow.status, await slow.text()]).toEqual([200, "slow answer"]);
 
+  // The watchdog's window may end a moment after the function's own: a request it still
+  // forwards just past the window must find the function listening, answering 503.
+  await sleep(signalled + 2300 - Date.now());
+  const late = await fetch(`${fn.url}/text`);
+  expect([late.status, late.headers.get("retry-after"), await late.text()]).toEqual([503, expect.stringMatching(/^\d+$/), expect.stringContaining("shutting down")]);
+
   expect(await fn.exited).toEqual({ code: 0, signal: null });
   const elapsed = Date.now() - signalled;
   expect(elapsed).toBeGreaterThanOrEqual(2000);

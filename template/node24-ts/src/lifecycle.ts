@@ -42,6 +42,9 @@ export interface Lifecycle {
   readonly listen: (app: RequestListener, shutdown?: Shutdown) => Promise<number>;
 }
 
+/** How long after the drain window the function still answers 503 when nothing has ended it. */
+const LINGER_MS = 1000;
+
 /** Call first thing at start-up: it removes a lock file a previous process left behind. */
 export function lifecycle(config: Config): Lifecycle {
   let phase: Phase = "serving";
@@ -81,8 +84,11 @@ export function lifecycle(config: Config): Lifecycle {
       console.log("shutdown: done");
       finished = true;
       // Still listening till the watchdog stops routing, so that a late request gets the 503
-      // rather than a refused connection (the watchdog's empty 500); SIGINT does not wait.
-      const left = windowEnds - performance.now();
+      // rather than a refused connection (the watchdog's empty 500); SIGINT does not wait. The
+      // watchdog's window starts with the same SIGTERM but its timer may fire a moment after
+      // ours: the function lingers past the window, and in the container the watchdog's exit
+      // ends it first.
+      const left = windowEnds > 0 && config.drainMs > 0 ? windowEnds + LINGER_MS - performance.now() : 0;
       if (left <= 0) process.exit(0);
       setTimeout(() => process.exit(0), left);
     };
