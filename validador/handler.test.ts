@@ -13,6 +13,7 @@ function call(body: FunctionEvent["body"], options: { method?: string; query?: R
     body,
     rawBody: typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body),
     bodyBytes: Buffer.isBuffer(body) ? body : Buffer.from(typeof body === "string" ? body : JSON.stringify(body)),
+    bodyKind: Buffer.isBuffer(body) ? "other" : typeof body === "string" ? "text" : "json",
     headers: {},
     query: options.query ?? {},
     accepts: (...types: string[]) => (options.accept && types.includes(options.accept) ? options.accept : types[0]!),

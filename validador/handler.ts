@@ -4,12 +4,6 @@ import { HttpError, flag, readQuery, type FunctionContext, type FunctionEvent } 
 import { mangledText, wrongBodyKind } from "./mistakes.js";
 import { PacketError, findingsText, parseBody, readPacket, type Finding, type Packet, type Status } from "#ocr";
 
-/** A JSON content type, as the template tells one (application/json, *+json). */
-function isJson(contentType: string | undefined): boolean {
-  const type = (contentType ?? "").split(";", 1)[0]!.trim().toLowerCase();
-  return type === "application/json" || type.endsWith("+json");
-}
-
 /**
  * The paquete the request carries, read from the body's bytes (event.bodyBytes): ocr/ chooses
  * the form and reads it from them, so the template never decodes nor parses the body.
@@ -19,7 +13,7 @@ function packetOf(event: FunctionEvent): Packet {
   if (wrong !== undefined) throw new HttpError(415, wrong);
   const body = event.bodyBytes;
   try {
-    return parseBody(body, { json: isJson(event.headers["content-type"]) });
+    return parseBody(body, { json: event.bodyKind === "json" });
   } catch (error) {
     if (!(error instanceof PacketError)) throw error;
     throw new HttpError(400, mangledText(body.toString("utf8")) ?? error.message);

@@ -23,6 +23,7 @@ const event = (method: string, body: FunctionEvent["body"]): FunctionEvent => ({
   body,
   rawBody: typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body),
   bodyBytes: Buffer.isBuffer(body) ? body : Buffer.from(typeof body === "string" ? body : JSON.stringify(body)),
+  bodyKind: Buffer.isBuffer(body) ? "other" : typeof body === "string" ? "text" : "json",
   headers: {},
   query: {},
   path: "/",

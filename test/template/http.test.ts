@@ -44,24 +44,24 @@ const raw = (base: string, path: string, body: Buffer, headers: Record<string, s
 describe("what the handler receives", () => {
   test("JSON bodies arrive parsed, including +json types and bare JSON values", async () => {
     const object = await (await get("/echo", { method: "POST", body: '{"a":[1,2]}', headers: { "content-type": "application/json" } })).json();
-    expect(object).toMatchObject({ kind: "object", body: { a: [1, 2] }, method: "POST", path: "/echo" });
+    expect(object).toMatchObject({ kind: "object", bodyKind: "json", body: { a: [1, 2] }, method: "POST", path: "/echo" });
     const problem = await (await get("/echo", { method: "POST", body: "42", headers: { "content-type": "application/problem+json" } })).json();
-    expect(problem).toMatchObject({ kind: "number", body: 42 });
+    expect(problem).toMatchObject({ kind: "number", bodyKind: "json", body: 42 });
   });
 
   test("text/* bodies arrive as strings, any other type as a Buffer", async () => {
     const text = await (await get("/echo", { method: "POST", body: "línea 1\n", headers: { "content-type": "text/plain; charset=utf-8" } })).json();
-    expect(text).toMatchObject({ kind: "string", body: "línea 1\n" });
+    expect(text).toMatchObject({ kind: "string", bodyKind: "text", body: "línea 1\n" });
     const binary = await (await get("/echo", { method: "POST", body: new Uint8Array([0, 255, 10]), headers: { "content-type": "application/octet-stream" } })).json();
-    expect(binary).toMatchObject({ kind: "buffer", body: Buffer.from([0, 255, 10]).toString("base64") });
+    expect(binary).toMatchObject({ kind: "buffer", bodyKind: "other", body: Buffer.from([0, 255, 10]).toString("base64") });
     const form = await (await get("/echo", { method: "POST", body: "a=1&b=2", headers: { "content-type": "application/x-www-form-urlencoded" } })).json();
-    expect(form).toMatchObject({ kind: "buffer", body: Buffer.from("a=1&b=2").toString("base64") });
+    expect(form).toMatchObject({ kind: "buffer", bodyKind: "other", body: Buffer.from("a=1&b=2").toString("base64") });
   });
 
   test("the event can be copied and taken apart: body, parsed on first read, is one of its own properties", async () => {
     const res = await get("/spread", { method: "POST", body: '{"a":1}', headers: { "content-type": "application/json", accept: "text/plain" } });
     expect(await res.json()).toEqual({
-      keys: ["accepts", "body", "bodyBytes", "headers", "method", "path", "query", "rawBody"],
+      keys: ["accepts", "body", "bodyBytes", "bodyKind", "headers", "method", "path", "query", "rawBody"],
       copied: { a: 1 },
       body: { a: 1 },
       best: "text/plain",
@@ -70,8 +70,8 @@ describe("what the handler receives", () => {
 
   test("a body without a content type is read as text, and no body gives an empty string", async () => {
     const untyped = await raw(fn.url, "/echo", Buffer.from("scanned"));
-    expect(JSON.parse(untyped.body)).toMatchObject({ kind: "string", body: "scanned", contentType: null });
-    expect(await (await get("/echo?count=3&flag")).json()).toMatchObject({ kind: "string", body: "", method: "GET", query: { count: "3", flag: "" } });
+    expect(JSON.parse(untyped.body)).toMatchObject({ kind: "string", bodyKind: "text", body: "scanned", contentType: null });
+    expect(await (await get("/echo?count=3&flag")).json()).toMatchObject({ kind: "string", bodyKind: "text", body: "", method: "GET", query: { count: "3", flag: "" } });
   });
 
   test("a JSON body that is empty or only whitespace arrives as no body (\"\"), not {}", async () => {

@@ -12,6 +12,13 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
  */
 export type RequestBody = JsonValue | Buffer;
 
+/**
+ * What the template took the body for, by its Content-Type: "json" (application/json,
+ * *+json: event.body is parsed JSON), "text" (text/*, or no content type: a string), "other"
+ * (anything else: a Buffer).
+ */
+export type BodyKind = "json" | "text" | "other";
+
 /** Query string values; a repeated parameter gives an array. */
 export type Query = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -34,6 +41,11 @@ export interface FunctionEvent<Body extends RequestBody = RequestBody> {
    * themselves: reading only this costs no decode into a string.
    */
   readonly bodyBytes: Buffer;
+  /**
+   * What the template took the body for (see BodyKind): a handler that reads rawBody or
+   * bodyBytes itself follows the same rule without reading Content-Type again.
+   */
+  readonly bodyKind: BodyKind;
   readonly headers: IncomingHttpHeaders;
   readonly method: string;
   readonly query: Query;

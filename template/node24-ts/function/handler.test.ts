@@ -9,6 +9,7 @@ const event = (method: string, body: FunctionEvent["body"]): FunctionEvent => ({
   body,
   rawBody: JSON.stringify(body),
   bodyBytes: Buffer.from(JSON.stringify(body)),
+  bodyKind: "json",
   path: "/",
   query: {},
   headers: { "content-type": "application/json" },

@@ -3,8 +3,8 @@
 import express, { type NextFunction, type Request, type Response } from "express";
 import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
-import { HttpError, type FunctionEvent, type Handler, type RequestBody } from "@node-ts/api";
-import { bodyType, hasBody, notUtf8, readUtf8Body, type BodyKind } from "./body.js";
+import { HttpError, type BodyKind, type FunctionEvent, type Handler, type RequestBody } from "@node-ts/api";
+import { bodyType, hasBody, notUtf8, readUtf8Body } from "./body.js";
 import { admission, clientLeft, isStopped, tooLarge } from "./admission.js";
 import type { MemoryBudget } from "./budget.js";
 import type { Config } from "./config.js";
@@ -127,6 +127,7 @@ class RequestEvent implements FunctionEvent {
   declare readonly rawBody: string | Buffer;
   declare readonly bodyBytes: Buffer;
   readonly #received: ReceivedBody;
+  readonly bodyKind: BodyKind;
   readonly headers: FunctionEvent["headers"];
   readonly method: string;
   readonly query: FunctionEvent["query"];
@@ -136,6 +137,7 @@ class RequestEvent implements FunctionEvent {
   constructor(req: Request, received: ReceivedBody) {
     this.#received = received;
     Object.defineProperties(this, RequestEvent.#bodyProperties);
+    this.bodyKind = received.kind;
     this.headers = req.headers;
     this.method = req.method;
     this.query = req.query as FunctionEvent["query"];

@@ -5,9 +5,7 @@
 // a binary type) goes to Express's parsers (body-parser), which handle all of them.
 import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
-
-/** json: parsed on first use; text: a string; other: bytes. */
-export type BodyKind = "json" | "text" | "other";
+import type { BodyKind } from "@node-ts/api";
 
 export interface BodyType {
   readonly kind: BodyKind;
