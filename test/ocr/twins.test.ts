@@ -192,27 +192,22 @@ function refusal(text: string): { refused: string } {
   throw new Error(`parsePacket read ${JSON.stringify(text)}`);
 }
 
+/** parseBody on a text body's bytes gives kata readPaquete's findings, or parsePacket's refusal. */
+function agreesWithKata(input: unknown, correct: boolean): void {
+  if (typeof input !== "string") return;
+  const text = Buffer.from(input, "utf8").toString("utf8");
+  const kata = kataFindings(text, correct);
+  expect(bodyFindings(text, correct)).toEqual(kata === "refused" ? refusal(text) : kata);
+}
+
 describe("parseBody on a body's bytes is kata readPaquete on its text", () => {
   it("on arbitrary paquetes in every form, with and without correction", () => {
-    fc.assert(
-      fc.property(paquete, fc.boolean(), (input, correct) => {
-        if (typeof input !== "string") return;
-        const text = Buffer.from(input, "utf8").toString("utf8");
-        const kata = kataFindings(text, correct);
-        expect(bodyFindings(text, correct)).toEqual(kata === "refused" ? refusal(text) : kata);
-      }),
-      { numRuns: 600 },
-    );
+    fc.assert(fc.property(paquete, fc.boolean(), agreesWithKata), { numRuns: 600 });
   });
 
   it("and refuses the same bodies, in parsePacket's words", () => {
     fc.assert(
-      fc.property(oddBody, (input) => {
-        if (typeof input !== "string") return;
-        const text = Buffer.from(input, "utf8").toString("utf8");
-        const kata = kataFindings(text, false);
-        expect(bodyFindings(text, false)).toEqual(kata === "refused" ? refusal(text) : kata);
-      }),
+      fc.property(oddBody, (input) => agreesWithKata(input, false)),
       { numRuns: 600 },
     );
   });
