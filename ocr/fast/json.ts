@@ -1,9 +1,9 @@
 /**
  * Fast twin of kata/paquete.ts `paqueteOf` for JSON text written the usual way (and, with
- * packet.ts, of `readPaquete`): a paquete read straight from its JSON text. JSON.parse makes
- * 3 strings per entry, whose characters read one by one cost far more than the text form's
- * bytes; here the text is encoded to bytes a chunk at a time and each entry's lines are read
- * by 4-byte words, as the text form's are.
+ * packet.ts, of `readPaquete`): a paquete read straight from the bytes of its JSON. JSON.parse
+ * makes 3 strings per entry, whose characters read one by one cost far more than the text
+ * form's bytes; here each entry's lines are read from the body's own bytes by 4-byte words, as
+ * the text form's are.
  *
  * The usual way: an object whose only keys are "Id" (1 to 64 letters, digits, "_" or "-") and
  * "Contenido", each once and without escapes, whose entries are arrays of 3 lines of exactly
@@ -11,23 +11,22 @@
  * indented or compact, and JSON.stringify's of a paquete. Anything else (another key, an
  * escape, a shorter line, a foreign character, a character that is not ASCII, too many
  * entries, malformed JSON) gives undefined, and the caller parses the text the general way,
- * which also words any error. What this gives is what parsePacket gives for the same text.
+ * which also words any error. What this gives is what parsePacket gives for the bytes' text.
  */
 import { LINE_WIDTH } from "../kata/digits.js";
 import { ID_PATTERN } from "../kata/paquete.js";
-import { CHUNK, asciiBytes, asciiCodes, chunk as sharedChunk, chunkView, SPACES4 as spaces4 } from "./bytes.js";
+import { asciiCodes, chunk as sharedChunk, chunkView, SPACES4 as spaces4 } from "./bytes.js";
 import { readRegularEntry } from "./entry.js";
 import { MAX_ENTRIES, PacketBuilder, type Packet } from "./packet.js";
 
-// What the hot loops read: the shared chunk a text is encoded into, or the body's own bytes
-// when the caller has them (parseJsonBytes). Set at the start of each parse and let go at its
-// end; module bindings rather than parameters, as the chunk was (an imported binding is read
-// through an indirection each time).
+// What the hot loops read: the body's bytes. Set at the start of each parse and let go at its
+// end (back to a small shared buffer); module bindings rather than parameters, as the hot loops
+// read them for every entry (an imported binding is read through an indirection each time).
 let chunk: Uint8Array = sharedChunk;
 let view: DataView = chunkView;
 const SPACES4 = spaces4;
 
-/** Where an entry must fit once started: a chunk is re-encoded when less than this is left. */
+/** Most bytes an entry may take, whitespace included, for its frame to be learnt (see below). */
 const ENTRY_ROOM = 1024;
 
 const QUOTE = 0x22;
@@ -42,52 +41,29 @@ const isSpace = (b: number | undefined) => b === 0x20 || b === 0x0a || b === 0x0
 const ID_KEY = asciiCodes('Id"');
 const CONTENIDO_KEY = asciiCodes('Contenido"');
 
-/** Reads through the text's chunks; its methods return false (or undefined) where the usual way ends. */
+/** Reads through the bytes; its methods return false (or undefined) where the usual way ends. */
 class Reader {
-  /** The input's offset of chunk[0], and how many bytes of the chunk hold input. */
-  start = 0;
-  length = 0;
-  /** The position, an offset in the chunk. */
+  /** The position. */
   i = 0;
 
-  /** A text encoded a chunk at a time (total: its length), or bytes all in the chunk already (text undefined). */
-  constructor(
-    readonly text: string | undefined,
-    readonly total: number,
-  ) {
-    if (text === undefined) this.length = total;
-  }
+  constructor(readonly length: number) {}
 
-  /** Encodes the chunk from the current position; false if that part is not all ASCII (or there is no text to encode). */
-  refill(): boolean {
-    if (this.text === undefined) return false;
-    this.start += this.i;
-    this.length = Math.min(CHUNK, this.total - this.start);
-    this.i = 0;
-    return asciiBytes(this.text.substring(this.start, this.start + this.length), chunk);
-  }
-
-  /** Makes sure `room` bytes from here are in the chunk (or all that is left of the input). */
-  ensure(room: number): boolean {
-    return this.i + room <= this.length || this.start + this.length === this.total || this.refill();
-  }
-
-  /** Skips whitespace; false if it runs past the chunk before the input's end. */
-  skipSpace(): boolean {
-    const i = (this.i = skipSpace(this.i, this.length));
-    return i < this.length || this.start + i === this.total;
+  skipSpace(): void {
+    this.i = skipSpace(this.i, this.length);
   }
 
   /** Skips whitespace and then `byte`. */
   expect(byte: number): boolean {
-    if (!this.skipSpace() || this.i >= this.length || chunk[this.i] !== byte) return false;
+    this.skipSpace();
+    if (this.i >= this.length || chunk[this.i] !== byte) return false;
     this.i++;
     return true;
   }
 
   /** After whitespace, `a` (true) or `b` (false) is skipped; undefined if neither is next. */
   either(a: number, b: number): boolean | undefined {
-    if (!this.skipSpace() || this.i >= this.length) return undefined;
+    this.skipSpace();
+    if (this.i >= this.length) return undefined;
     const next = chunk[this.i++];
     return next === a ? true : next === b ? false : undefined;
   }
@@ -110,18 +86,14 @@ class Reader {
     while (i < most && chunk[i] !== QUOTE) i++;
     if (i >= most) return undefined;
     this.i = i + 1;
-    const id = this.text === undefined ? String.fromCharCode(...chunk.subarray(from, i)) : this.text.substring(this.start + from, this.start + i);
+    const id = String.fromCharCode(...chunk.subarray(from, i));
     return ID_PATTERN.test(id) ? id : undefined;
   }
 
-  /** Whitespace up to the end of the text. */
+  /** Whitespace up to the end. */
   atEnd(): boolean {
-    for (;;) {
-      if (!this.skipSpace()) return false;
-      if (this.start + this.i === this.total) return true;
-      if (this.i < this.length) return false;
-      if (!this.refill()) return false;
-    }
+    this.skipSpace();
+    return this.i === this.length;
   }
 }
 
@@ -149,7 +121,7 @@ function skipSpace(i: number, end: number): number {
  * as valid as the last entry's. The bytes outside the lines are kept as masked 4-byte words
  * (a word reaching into a line masks those bytes out), so the comparison is one flat loop.
  *
- * Module state, shared as the chunk is (bytes.ts) and safe for the same reason: a parse is
+ * Module state, as `chunk` is, and safe for the same reason: a parse is
  * synchronous and runs to its end before another starts, and each parse forgets the last
  * one's frame before its first entry (readEntries sets frameLength to 0). Kept here rather
  * than in an object per parse: reading it there made the JSON fast path slower
@@ -205,13 +177,10 @@ function quotedLine(from: number, end: number): number {
   return o + LINE_WIDTH < end && chunk[o - 1] === QUOTE && chunk[o + LINE_WIDTH] === QUOTE ? o : -1;
 }
 
-/**
- * The Contenido array's entries into the builder; false where the usual way ends. The hot
- * loop: one entry at a time from the chunk, where ENTRY_ROOM bytes are made sure of first.
- */
+/** The Contenido array's entries into the builder; false where the usual way ends. The hot loop. */
 function readEntries(reader: Reader, builder: PacketBuilder, maxEntries: number): boolean {
   if (!reader.expect(OPEN_ARRAY)) return false;
-  if (!reader.skipSpace()) return false;
+  reader.skipSpace();
   if (reader.i < reader.length && chunk[reader.i] === CLOSE_ARRAY) {
     reader.i++;
     return true;
@@ -220,7 +189,7 @@ function readEntries(reader: Reader, builder: PacketBuilder, maxEntries: number)
   const keys = builder.keys;
   frameLength = 0;
   for (;;) {
-    if (builder.size === maxEntries || !reader.ensure(ENTRY_ROOM)) return false;
+    if (builder.size === maxEntries) return false;
     const end = reader.length;
     const start = reader.i;
     if (frameLength > 0 && start + frameLength <= end && sameFrame(start)) {
@@ -264,29 +233,16 @@ function readEntries(reader: Reader, builder: PacketBuilder, maxEntries: number)
 /** Most characters of an Id (ID_PATTERN). */
 const MAX_ID = 64;
 
-/** The paquete in `text` when it is written the usual way (see above), else undefined. */
-export function parseJsonFast(text: string, maxEntries: number = MAX_ENTRIES): Packet | undefined {
-  // Only a text whose first token is "{" can be one: anything else leaves before a byte is encoded.
-  let first = 0;
-  while (isSpace(text.charCodeAt(first))) first++;
-  if (text.charCodeAt(first) !== OPEN_OBJECT) return undefined;
-  chunk = sharedChunk;
-  view = chunkView;
-  const reader = new Reader(text, text.length);
-  if (!reader.refill()) return undefined;
-  return readObject(reader, maxEntries);
-}
-
 /**
  * The paquete in a body's UTF-8 bytes when it is written the usual way (see above), else
  * undefined: read from the bytes themselves, with no copy. A byte that is not ASCII ends the
- * usual way, as a character that is not does in a text.
+ * usual way.
  */
 export function parseJsonBytes(bytes: Uint8Array, maxEntries: number = MAX_ENTRIES): Packet | undefined {
   chunk = bytes;
   view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
-    return readObject(new Reader(undefined, bytes.length), maxEntries);
+    return readObject(new Reader(bytes.length), maxEntries);
   } finally {
     // Not kept past the parse: the body would live on until the next one.
     chunk = sharedChunk;
@@ -297,7 +253,7 @@ export function parseJsonBytes(bytes: Uint8Array, maxEntries: number = MAX_ENTRI
 function readObject(reader: Reader, maxEntries: number): Packet | undefined {
   if (!reader.expect(OPEN_OBJECT)) return undefined;
   // A regular entry takes at least 91 characters in JSON.
-  const builder = new PacketBuilder(Math.min(maxEntries, Math.ceil(reader.total / 91)));
+  const builder = new PacketBuilder(Math.min(maxEntries, Math.ceil(reader.length / 91)));
   let id: string | undefined;
   let contenido = false;
   for (;;) {

@@ -6,7 +6,7 @@
 // Generation is checked by reading what the engine wrote with the kata.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { findingsText, generate, jsonBytes, parseBody, parseJsonFast, parsePacket, PacketError, readPacket, textBytes } from "../../ocr/testing.js";
+import { findingsText, generate, jsonBytes, parseBody, parseJsonBytes, parsePacket, PacketError, readPacket, textBytes } from "../../ocr/testing.js";
 import { checkDigit } from "../../ocr/kata/checksum.js";
 import { corrections } from "../../ocr/kata/correct.js";
 import { DIGIT_NEIGHBOURS, PATTERNS, digitOf, oneStrokeFrom } from "../../ocr/kata/digits.js";
@@ -244,12 +244,12 @@ describe("findingsText is kata findingsFile", () => {
   });
 });
 
-describe("parseJsonFast is kata readPaquete on the JSON it takes", () => {
+describe("parseJsonBytes is kata readPaquete on the JSON it takes", () => {
   it("and takes every paquete JSON.stringify writes with full-width art", () => {
     fc.assert(
       fc.property(paquete, fc.boolean(), (input, correct) => {
         if (typeof input !== "string") return;
-        const packet = parseJsonFast(input);
+        const packet = parseJsonBytes(Buffer.from(input, "utf8"));
         const json = input.startsWith("{");
         const regular = json && (JSON.parse(input) as { Contenido: string[][] }).Contenido.every((lines) => lines.every((l) => /^[ _|]{27}$/.test(l)));
         if (regular) expect(packet).toBeDefined();
