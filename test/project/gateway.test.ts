@@ -136,7 +136,7 @@ test("sub-paths, the query and the method reach the function without the /functi
   // faas-cli invoke echo --method PUT --query a=1 --query b=two words
   const res = await fetch(`${url}/function/echo.openfaas-fn/echo?a=1&b=two+words`, { method: "PUT", headers: FAAS_CLI, body: "hi" });
   expect(res.status).toBe(200);
-  expect(await res.json()).toEqual({ kind: "string", body: "hi", method: "PUT", path: "/echo", query: { a: "1", b: "two words" }, contentType: "text/plain" });
+  expect(await res.json()).toEqual({ kind: "string", bodyKind: "text", body: "hi", method: "PUT", path: "/echo", query: { a: "1", b: "two words" }, contentType: "text/plain" });
   const root = await fetch(`${url}/function/generador?count=2&seed=7`);
   expect(root.status).toBe(200);
   expect(((await root.json()) as { Contenido: unknown[] }).Contenido).toHaveLength(2);
@@ -252,7 +252,7 @@ test("an async call replays the method, sub-path and query, and the function's e
   const failing = await fetch(`${url}/async-function/echo.openfaas-fn/http-error`, { method: "POST", headers: { "X-Callback-Url": callback.url } });
   expect(failing.status).toBe(202);
   const [echoed, failed] = await callback.arrived(2);
-  expect(JSON.parse(echoed!.body)).toEqual({ kind: "string", body: "later", method: "PUT", path: "/echo", query: { x: "1" }, contentType: "text/plain" });
+  expect(JSON.parse(echoed!.body)).toEqual({ kind: "string", bodyKind: "text", body: "later", method: "PUT", path: "/echo", query: { x: "1" }, contentType: "text/plain" });
   expect(failed!.headers["x-function-status"]).toBe("422");
   expect(JSON.parse(failed!.body)).toEqual({ error: "count must be a whole number" });
 });
