@@ -1,6 +1,6 @@
 // What the kernel says of a running process, read from /proc (Linux only): the benchmark's and
 // the memory tests' view of a function from outside, as a container's limits see it.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 export interface ProcessMemory {
   /** Resident memory now (VmRSS): what a container memory limit counts. */
@@ -20,6 +20,27 @@ export function processCpuMs(pid: number): number {
   const ticks = Number(fields[11]) + Number(fields[12]);
   if (!Number.isFinite(ticks)) throw new Error(`/proc/${pid}/stat has no CPU times`);
   return ticks * 10;
+}
+
+/**
+ * The processes a process has started and that still run. Each of its threads keeps its own
+ * list (/proc/<pid>/task/<tid>/children): a Go program such as the watchdog forks from whichever
+ * thread runs the goroutine, so every thread is read. Empty once the process has gone.
+ */
+export function childrenOf(pid: number): number[] {
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  return threads.flatMap((tid) => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** A process's memory as the kernel reports it in /proc/<pid>/status (Linux only). */

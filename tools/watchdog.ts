@@ -4,9 +4,10 @@
 // ports (the watchdog's, its metrics', the function's) and its own temp dir (TMPDIR, where the
 // lock file goes), and runs as the image's user when the caller is root, as in the container.
 import { spawn } from "node:child_process";
-import { chmodSync, chownSync, readFileSync, symlinkSync } from "node:fs";
+import { chmodSync, chownSync, symlinkSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import type { Image } from "./image.js";
+import { childrenOf } from "./proc.js";
 import { asImageUser, freePort, IMAGE_USER, runnableDir, type RunningFunction, type StartOptions } from "./run.js";
 import { scratchDir } from "./scratch.js";
 
@@ -73,7 +74,12 @@ export async function startBehindWatchdog(watchdog: string, image: Image, option
     lockFile: join(tmp, ".lock"),
     output: () => output,
     exited,
-    kill: (signal = "SIGTERM") => void child.kill(signal),
+    kill: (signal = "SIGTERM") => {
+      // A SIGKILL ends the function too, as a container's end ends every process in it: the
+      // watchdog, killed, leaves its child running.
+      if (signal === "SIGKILL") for (const pid of childrenOf(child.pid!)) killQuietly(pid);
+      child.kill(signal);
+    },
     functionPid: () => childrenOf(child.pid!)[0],
     healthy,
   };
@@ -81,7 +87,7 @@ export async function startBehindWatchdog(watchdog: string, image: Image, option
     if (options.untilListening) await listening(fn, options.timeoutMs ?? 15_000, () => gone);
     else await healthy();
   } catch (error) {
-    child.kill("SIGKILL");
+    fn.kill("SIGKILL");
     throw error;
   }
   return fn;
@@ -111,11 +117,10 @@ async function listening(fn: WatchedFunction, ms: number, gone: () => boolean): 
   }
 }
 
-/** The process ids a process has started (Linux: /proc/<pid>/task/<pid>/children). */
-function childrenOf(pid: number): number[] {
+function killQuietly(pid: number): void {
   try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    process.kill(pid, "SIGKILL");
   } catch {
-    return [];
+    // Gone already.
   }
 }
