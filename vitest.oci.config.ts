@@ -6,6 +6,9 @@ export default defineConfig({
   test: {
     include: ["test/oci/**/*.test.ts"],
     globalSetup: ["test/oci/setup.ts"],
+    // Scratch folders go with their test file: vitest ends its workers with SIGTERM, so the
+    // tools' own cleanup at exit never runs there.
+    setupFiles: ["test/support/scratch.ts"],
     testTimeout: 180_000,
     hookTimeout: 900_000,
     fileParallelism: false,

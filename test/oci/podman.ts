@@ -6,7 +6,8 @@ import { scratchDir } from "../../tools/scratch.js";
 
 export const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 export const CONTAINERS_CONF = process.env["CONTAINERS_CONF"] ?? join(ROOT, "tools/oci/containers.conf");
-const scratch = scratchDir("podman-");
+/** Made on first use: a test file whose suites are all skipped runs no afterAll to remove it. */
+let scratch: string | undefined;
 
 export interface Result {
   readonly code: number;
@@ -31,7 +32,7 @@ function exec(tool: string, args: readonly string[], options: { cwd?: string; ti
     execFile(
       tool,
       args,
-      { cwd: options.cwd ?? scratch, env: { ...process.env, CONTAINERS_CONF }, maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 300_000 },
+      { cwd: options.cwd ?? (scratch ??= scratchDir("podman-")), env: { ...process.env, CONTAINERS_CONF }, maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 300_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
         if (code === null) reject(new Error(`${tool} ${args.join(" ")}: ${error!.message}\n${stderr}`));
