@@ -40,6 +40,30 @@ export interface StartOptions {
 export const IMAGE_USER = { uid: 1000, gid: 1000 } as const;
 export const asImageUser = process.getuid?.() === 0;
 
+interface Started {
+  readonly kill: (signal: NodeJS.Signals) => void;
+  readonly exited: Promise<unknown>;
+}
+
+/** The functions this process started that have not exited yet. */
+const started = new Set<Started>();
+
+/** Keeps `fn` among the started functions until it exits (startFunction, startBehindWatchdog). */
+export function trackStarted(fn: Started): void {
+  started.add(fn);
+  void fn.exited.then(() => started.delete(fn));
+}
+
+/**
+ * Ends every function this process started that still runs (SIGKILL) and waits for each to
+ * exit: a test file's functions go with the file, before their temp dirs do.
+ */
+export async function stopStarted(): Promise<void> {
+  const left = [...started];
+  for (const fn of left) fn.kill("SIGKILL");
+  await Promise.all(left.map((fn) => fn.exited));
+}
+
 const placed = new Map<string, string>();
 
 /**
@@ -80,6 +104,7 @@ export function startFunction(image: Image, options: StartOptions = {}): Promise
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on("exit", (code, signal) => resolve({ code, signal })),
   );
+  trackStarted({ kill: (signal) => child.kill(signal), exited });
   return new Promise((resolve, reject) => {
     let settled = false;
     const timer = setTimeout(() => {

@@ -17,6 +17,7 @@ export function scratchDir(prefix: string): string {
 
 /** Removes every folder scratchDir made so far. */
 export function removeScratch(): void {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  // Retried: a process that has just ended may still be letting go of a file in it.
+  for (const dir of made) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   made.clear();
 }

@@ -8,7 +8,7 @@ import { chmodSync, chownSync, symlinkSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import type { Image } from "./image.js";
 import { childrenOf } from "./proc.js";
-import { asImageUser, freePort, IMAGE_USER, runnableDir, type RunningFunction, type StartOptions } from "./run.js";
+import { asImageUser, freePort, IMAGE_USER, runnableDir, trackStarted, type RunningFunction, type StartOptions } from "./run.js";
 import { scratchDir } from "./scratch.js";
 
 export interface WatchedFunction extends RunningFunction {
@@ -83,6 +83,7 @@ export async function startBehindWatchdog(watchdog: string, image: Image, option
     functionPid: () => childrenOf(child.pid!)[0],
     healthy,
   };
+  trackStarted(fn);
   try {
     if (options.untilListening) await listening(fn, options.timeoutMs ?? 15_000, () => gone);
     else await healthy();
