@@ -21,11 +21,13 @@ export interface Answer {
 
 export type Client = (port: number, body: Buffer, headers: Readonly<Record<string, string>>) => Promise<Answer>;
 
-const scratch = scratchDir("clients-");
+/** Made on first use: a test file whose suites are all skipped runs no afterAll to remove it. */
+let scratch: string | undefined;
+const folder = (): string => (scratch ??= scratchDir("clients-"));
 
 /** Removes the bodies and answers curl was given and wrote. */
 export function removeClientFiles(): void {
-  rmSync(scratch, { recursive: true, force: true });
+  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
 }
 const files = new WeakMap<Buffer, string>();
 let made = 0;
@@ -38,11 +40,11 @@ let made = 0;
 export const readsWhileSending: Client = async (port, body, headers) => {
   let file = files.get(body);
   if (!file) {
-    file = join(scratch, `body-${made++}`);
+    file = join(folder(), `body-${made++}`);
     writeFileSync(file, body);
     files.set(body, file);
   }
-  const out = join(scratch, `answer-${made++}`);
+  const out = join(folder(), `answer-${made++}`);
   const args = ["-sS", "--data-binary", `@${file}`, "-H", "Expect:", ...Object.entries(headers).flatMap(([name, value]) => ["-H", `${name}: ${value}`]), "-D", "-", "-o", out, `http://127.0.0.1:${port}/`];
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
     execFile("curl", args, { timeout: 120_000 }, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr })),

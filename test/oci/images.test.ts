@@ -166,8 +166,11 @@ describe("linux/arm64 images (the build stage native, the ship stage emulated by
     expect(await platformOf(arm.image)).toBe("linux/arm64");
     const machine = await withMounted(arm.image, (root) => readFileSync(join(root, "usr/local/bin/node")).readUInt16LE(18));
     expect(machine).toBe(183); // EM_AARCH64
-    const watchdog = await withMounted(arm.image, (root) => readFileSync(join(root, "usr/bin/fwatchdog")).readUInt16LE(18));
-    expect(watchdog).toBe(183);
+    // Without the real binaries (a user's clone) the image holds the stand-in script instead.
+    if (realWatchdogIn("linux/arm64")) {
+      const watchdog = await withMounted(arm.image, (root) => readFileSync(join(root, "usr/bin/fwatchdog")).readUInt16LE(18));
+      expect(watchdog).toBe(183);
+    }
     // Every RUN of the build stage was a cache hit of the native build: it ran on the build platform.
     const runs = [...arm.log.matchAll(/STEP \d+\/\d+: RUN .*\n(.*)/g)].map((match) => match[1]);
     expect(runs.length).toBe(5);
