@@ -53,3 +53,13 @@ export function processMemory(pid: number): ProcessMemory {
   };
   return { rssMB: field("VmRSS"), hwmMB: field("VmHWM") };
 }
+
+/** SIGKILL to a process that may have gone already. */
+export function killQuietly(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // Gone already.
+  }
+}

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { chmodSync, chownSync, symlinkSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import type { Image } from "./image.js";
-import { childrenOf } from "./proc.js";
+import { childrenOf, killQuietly } from "./proc.js";
 import { asImageUser, freePort, IMAGE_USER, runnableDir, trackStarted, type RunningFunction, type StartOptions } from "./run.js";
 import { scratchDir } from "./scratch.js";
 
@@ -115,13 +115,5 @@ async function listening(fn: WatchedFunction, ms: number, gone: () => boolean): 
     if (gone()) throw new Error(`the watchdog exited before it listened:\n${fn.output()}`);
     if (performance.now() > until) throw new Error(`the watchdog did not listen within ${ms}ms:\n${fn.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
-function killQuietly(pid: number): void {
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    // Gone already.
   }
 }

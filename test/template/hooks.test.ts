@@ -11,6 +11,7 @@ import { send } from "../support/http.js";
 import { realProgram } from "../support/real.js";
 import { readConfig } from "../../template/node24-ts/src/config.js";
 import { loadFunction } from "../../template/node24-ts/src/load.js";
+import { killQuietly } from "../../tools/proc.js";
 import { scratchDir } from "../../tools/scratch.js";
 
 const WATCHDOG = realProgram("of-watchdog");
@@ -40,20 +41,12 @@ function recordPlace(): { tmpDir: string; record: string } {
   return { tmpDir, record: join(tmpDir, "record.log") };
 }
 
-function killProcess(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    // Gone already.
-  }
-}
 
 /** After the test, the watchdog and the function it forked, if either is still there. */
 function cleanUp(fn: WatchedFunction, functionPid: number | undefined): void {
   onTestFinished(() => {
     fn.kill("SIGKILL");
-    killProcess(functionPid);
+    killQuietly(functionPid);
   });
 }
 
@@ -144,7 +137,7 @@ describe.skipIf(!WATCHDOG)("behind the real of-watchdog", () => {
     let watchdogGone = false;
     const exited = fn.exited.then((result) => {
       watchdogGone = true;
-      killProcess(functionPid);
+      killQuietly(functionPid);
       return result;
     });
 
