@@ -1,6 +1,7 @@
 // The function servers the benchmark runs: generador and validador as their images would be
 // built (tools/image.ts), each started as the watchdog starts it (tools/run.ts) with its
-// stack.yml environment, and the baseline (bench/baseline/) built from the same template.
+// stack.yml environment, and built from the same template the baseline (bench/baseline/) and
+// the core function (bench/core/).
 // Every server started here is stopped by stopAll(), whatever happens to the run.
 import { fileURLToPath } from "node:url";
 import { ensureImage, type Image } from "../tools/image.js";
@@ -22,12 +23,15 @@ export interface Functions {
   readonly generador: FunctionSpec;
   /**
    * The baseline standing in for `counterpart`: the same stack environment (body limit,
-   * timeouts), answering GET with a constant body of `bodyBytes` bytes.
+   * timeouts), answering GET with a constant body of `bodyBytes` bytes, and POST with a
+   * constant text of `postBytes` bytes when given (a tiny constant otherwise).
    */
-  readonly baselineFor: (counterpart: FunctionSpec, bodyBytes: number) => FunctionSpec;
+  readonly baselineFor: (counterpart: FunctionSpec, bodyBytes: number, postBytes?: number) => FunctionSpec;
+  /** The core function standing in for `counterpart`: its environment, its core call alone. */
+  readonly coreFor: (counterpart: FunctionSpec) => FunctionSpec;
 }
 
-/** Builds the three functions' images, or reuses them when nothing they are built from changed. */
+/** Builds the four functions' images, or reuses them when nothing they are built from changed. */
 export async function buildFunctions(log: (line: string) => void): Promise<Functions> {
   const stack = readStack(`${ROOT}/stack.yml`);
   const copy = stack.configuration?.copy ?? [];
@@ -39,14 +43,16 @@ export async function buildFunctions(log: (line: string) => void): Promise<Funct
   const validador = await spec("validador");
   const generador = await spec("generador");
   const baseline = await ensureImage(ROOT, "baseline", { lang: "node24-ts", handler: "./bench/baseline", image: "bench/baseline" }, [], log);
+  const core = await ensureImage(ROOT, "core", { lang: "node24-ts", handler: "./bench/core", image: "bench/core" }, copy, log);
   return {
     validador,
     generador,
-    baselineFor: (counterpart, bodyBytes) => ({
+    baselineFor: (counterpart, bodyBytes, postBytes) => ({
       name: `baseline (like ${counterpart.name})`,
       image: baseline,
-      env: { ...counterpart.env, BASELINE_BODY_BYTES: String(bodyBytes) },
+      env: { ...counterpart.env, BASELINE_BODY_BYTES: String(bodyBytes), ...(postBytes === undefined ? {} : { BASELINE_POST_BYTES: String(postBytes) }) },
     }),
+    coreFor: (counterpart) => ({ name: `core (like ${counterpart.name})`, image: core, env: { ...counterpart.env } }),
   };
 }
 

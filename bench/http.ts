@@ -1,88 +1,23 @@
 // HTTP: the functions through the template's real server, under load from autocannon (fixed
 // connections and duration, 127.0.0.1 only), each against the baseline built from the same
 // template answering the same kind of request: for validador a baseline that receives the
-// same body with the same content type (so the same body parser runs) and answers a tiny
-// constant; for generador one that answers a constant body of the same size and type. Also
-// through the local router (tools/gateway.ts) that npm start puts in front of them.
+// same body with the same content type (so the same body parser runs) and answers a constant
+// text of the findings' size; for generador one that answers a constant body of the same size
+// and type, to the same query. Also
+// through the local router (tools/gateway.ts) that npm start puts in front of them, and, for
+// the direct calls, where each request's CPU goes (bench/parts.ts), beside the core function.
 // The servers' RSS is read before and after the runs, for the memory figures.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
-import { processCpuMs, processMemory } from "../tools/proc.js";
+import { processMemory } from "../tools/proc.js";
 import type { RunningFunction } from "../tools/run.js";
 import { start, stop, type Functions } from "./functions.js";
 import { memorySupported, settle, type RssAroundLoad } from "./memory.js";
-import { measureCore, type CoreCosts } from "./core.js";
+import { fetchText, load, type Call, type Load } from "./load.js";
+import { measureParts, type PartsCase } from "./parts.js";
 import { ratio, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";
-import { alternate, median, paired, percentile } from "./stats.js";
-
-export interface Call {
-  readonly url: string;
-  readonly method: "GET" | "POST";
-  readonly body?: string;
-  readonly contentType?: string;
-}
-
-export interface Load {
-  /** Successful responses per second. */
-  readonly rps: number;
-  /** Latency percentiles of the successful responses, in ms. */
-  readonly p50: number;
-  readonly p99: number;
-  /**
-   * The server's CPU time (user and system) per successful response, in µs, when its pid is
-   * known and /proc can be read: steadier than req/s on a shared machine, where the load
-   * generator and other tenants take turns with the server.
-   */
-  readonly cpu: number;
-}
-
-/** One autocannon run. Any error or non-2xx answer fails it: its figures would mean nothing. */
-export function load(call: Call, seconds: number, connections: number, pid?: number): Promise<Load> {
-  const latencies: number[] = [];
-  const cpuAt = () => (pid !== undefined && memorySupported() ? processCpuMs(pid) : Number.NaN);
-  const cpuBefore = cpuAt();
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: call.url,
-        method: call.method,
-        ...(call.body === undefined ? {} : { body: call.body }),
-        headers: call.contentType === undefined ? {} : { "content-type": call.contentType },
-        connections,
-        duration: seconds,
-        // autocannon ends a run at its next sampling tick (1 s by default): tick often enough
-        // that short runs last as long as asked.
-        sampleInt: 100,
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        const elapsed = (performance.now() - started) / 1000;
-        if (result.errors > 0 || result.timeouts > 0 || result.non2xx > 0 || latencies.length === 0) {
-          return reject(new Error(`${call.method} ${call.url}: ${latencies.length} answers, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`));
-        }
-        const cpu = ((cpuAt() - cpuBefore) * 1000) / latencies.length;
-        resolve({ rps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpu });
-      },
-    );
-    // autocannon's own histogram rounds latencies to whole milliseconds; these are exact.
-    instance.on("response", (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
-    });
-  });
-}
-
-export async function fetchText(call: Call): Promise<string> {
-  const res = await fetch(call.url, {
-    method: call.method,
-    ...(call.body === undefined ? {} : { body: call.body, headers: { "content-type": call.contentType ?? "text/plain" } }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${call.method} ${call.url} answered ${res.status}: ${text.slice(0, 200)}`);
-  return text;
-}
+import { alternate, median, paired } from "./stats.js";
 
 interface Router {
   readonly url: string;
@@ -116,8 +51,8 @@ interface Case {
   readonly title: string;
   readonly measured: Side;
   readonly reference: Side;
-  /** The OCR core's share of the measured side's CPU per request, for the glue row. */
-  readonly core?: { readonly name: string; readonly cost: keyof CoreCosts };
+  /** The core function's side, for the glue row (bench/parts.ts), and what it does. */
+  readonly core?: { readonly name: string; readonly side: Side };
 }
 
 export interface HttpResults {
@@ -138,11 +73,16 @@ export async function measureHttp(settings: Settings, functions: Functions, log:
     const json = await fetchText({ url: `${generador.url}/?count=${count}&seed=1`, method: "GET" });
     const text = await fetchText({ url: `${generador.url}/?count=${count}&seed=1&format=text`, method: "GET" });
     const answerBytes = Buffer.byteLength(json);
-    const validadorBaselineSpec = functions.baselineFor(functions.validador, answerBytes);
+    // validador's answer, the findings: its baseline answers as many bytes.
+    const findings = await fetchText({ url: validador.url, method: "POST", body: json, contentType: "application/json" });
+    if (findings.split("\n").length !== count + 1) throw new Error(`validador answered ${findings.split("\n").length - 1} lines for ${count} entries`);
+    const validadorBaselineSpec = functions.baselineFor(functions.validador, answerBytes, Buffer.byteLength(findings));
     const generadorBaselineSpec = functions.baselineFor(functions.generador, answerBytes);
     const validadorBaseline = await start(validadorBaselineSpec);
     const generadorBaseline = await start(generadorBaselineSpec);
-    servers.push(validadorBaseline, generadorBaseline);
+    const validadorCore = await start(functions.coreFor(functions.validador));
+    const generadorCore = await start(functions.coreFor(functions.generador));
+    servers.push(validadorBaseline, generadorBaseline, validadorCore, generadorCore);
     const named: [string, RunningFunction][] = [
       [functions.validador.name, validador],
       [functions.generador.name, generador],
@@ -168,21 +108,22 @@ export async function measureHttp(settings: Settings, functions: Functions, log:
         title: `validador, ${count}-entry JSON`,
         measured: { name: "validador", call: postJson(validador.url), server: validador },
         reference: { name: sameBody, call: postJson(validadorBaseline.url), server: validadorBaseline },
-        core: { name: `decode ${count} entries (JSON)`, cost: "json" },
+        core: { name: `decode ${count} entries (JSON)`, side: { name: "core", call: postJson(validadorCore.url), server: validadorCore } },
       },
       {
         id: "validador.text",
         title: `validador, ${count}-entry text`,
         measured: { name: "validador", call: postText(validador.url), server: validador },
         reference: { name: sameBody, call: postText(validadorBaseline.url), server: validadorBaseline },
-        core: { name: `decode ${count} entries (text)`, cost: "text" },
+        core: { name: `decode ${count} entries (text)`, side: { name: "core", call: postText(validadorCore.url), server: validadorCore } },
       },
       {
         id: "generador",
         title: `generador, ${count} entries`,
         measured: { name: "generador", call: get(`${generador.url}/?count=${count}`), server: generador },
-        reference: { name: sameSize, call: get(generadorBaseline.url), server: generadorBaseline },
-        core: { name: `draw + write ${count} entries`, cost: "generate" },
+        // The same query, though the baseline ignores it: the template parses it for both.
+        reference: { name: sameSize, call: get(`${generadorBaseline.url}/?count=${count}`), server: generadorBaseline },
+        core: { name: `draw + write ${count} entries`, side: { name: "core", call: get(`${generadorCore.url}/?count=${count}`), server: generadorCore } },
       },
       {
         id: "router.validador.json",
@@ -194,17 +135,15 @@ export async function measureHttp(settings: Settings, functions: Functions, log:
         id: "router.generador",
         title: `router → generador, ${count} entries`,
         measured: { name: "generador", call: get(`${router.url}/function/generador?count=${count}`), server: generador },
-        reference: { name: sameSize, call: get(`${router.url}/function/baseline-generador`), server: generadorBaseline },
+        reference: { name: sameSize, call: get(`${router.url}/function/baseline-generador?count=${count}`), server: generadorBaseline },
       },
     ];
 
     // Every call must answer as expected before any is timed.
-    const findings = await fetchText(postJson(validador.url));
-    if (findings.split("\n").length !== count + 1) throw new Error(`validador answered ${findings.split("\n").length - 1} lines for ${count} entries`);
+    if (Buffer.byteLength(await fetchText(postJson(validadorBaseline.url))) !== Buffer.byteLength(findings)) throw new Error("the baseline's answer is not the size of validador's");
     if (Buffer.byteLength(await fetchText(get(generadorBaseline.url))) !== answerBytes) throw new Error("the baseline's body is not the size of generador's");
 
-    // The core's cost per request, measured here, in the same run, on the same bodies.
-    const core = memorySupported() ? await measureCore(settings, { json, text }, log) : undefined;
+    for (const c of cases) if (c.core) await fetchText(c.core.side.call);
 
     const ratios: Ratio[] = [];
     for (const c of cases) {
@@ -236,7 +175,12 @@ export async function measureHttp(settings: Settings, functions: Functions, log:
       const rpsTarget = c.core === undefined ? ({ op: ">=", value: 0.8 } as const) : undefined;
       ratios.push(row("rps", "throughput", "req/s", rpsTarget), row("p50", "p50 latency", "ms"), row("p99", "p99 latency", "ms", { op: "<=", value: 1.3 }));
       if (memorySupported()) ratios.push(row("cpu", "server CPU per request", "µs"));
-      if (core !== undefined && c.core !== undefined) ratios.push(glueRow(c, s.measured, s.reference, core[c.core.cost], c.core.name));
+    }
+    if (memorySupported()) {
+      const parts = cases.flatMap((c): PartsCase[] =>
+        c.core ? [{ id: c.id, title: c.title, coreName: c.core.name, fn: c.measured, core: c.core.side, baseline: c.reference }] : [],
+      );
+      ratios.push(...(await measureParts(settings, parts, log)));
     }
 
     const rss: Record<string, RssAroundLoad> = {};
@@ -249,26 +193,4 @@ export async function measureHttp(settings: Settings, functions: Functions, log:
     router?.process.kill("SIGTERM");
     await Promise.all(servers.map(stop));
   }
-}
-
-/**
- * The glue: what the function's CPU per request costs beyond the template (the baseline's CPU
- * per request, same body, same load) and beyond its core (measured in process): the function's
- * own code around the core. Per round, from that round's two CPU figures; at most 0.25× the core.
- */
-function glueRow(c: Case, measured: readonly Load[], reference: readonly Load[], core: number, coreName: string): Ratio {
-  const glue = measured.map((l, i) => l.cpu - reference[i]!.cpu - core);
-  const template = median(reference.map((l) => l.cpu));
-  const value = median(glue);
-  return ratio({
-    id: `http.${c.id}.glue`,
-    family: "http",
-    title: `${c.title}: glue (CPU − template − core) vs core`,
-    measured: { name: "glue", value, unit: "µs" },
-    reference: { name: coreName, value: core, unit: "µs" },
-    ratio: median(glue.map((g) => g / core)),
-    rounds: glue.map((g) => g / core),
-    parts: { template, core, glue: value },
-    target: { op: "<=", value: 0.25 },
-  });
 }

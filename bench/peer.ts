@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { RunningFunction } from "../tools/run.js";
 import { start, stop, type Functions } from "./functions.js";
-import { fetchText, load, type Call, type Load } from "./http.js";
+import { fetchText, load, type Call, type Load } from "./load.js";
 import { memorySupported } from "./memory.js";
 import { ratio, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";

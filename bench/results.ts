@@ -35,8 +35,9 @@ export interface Ratio {
   readonly rounds?: readonly number[];
   readonly target?: Target;
   /**
-   * Where a request's CPU time goes, in µs, for the rows that split it: the template's (the
-   * baseline's CPU per request), the OCR core's (measured in process) and the glue (the rest).
+   * Where a request's CPU time goes, in µs, for the rows that split it (bench/parts.ts): the
+   * template's (the baseline's CPU per request), the OCR core's (the core function's less the
+   * baseline's) and the glue (the function's less the core function's).
    */
   readonly parts?: { readonly template: number; readonly core: number; readonly glue: number };
   /** Whether the ratio meets the target; absent without a target. */

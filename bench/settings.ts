@@ -28,6 +28,13 @@ export interface Settings {
   readonly httpWarmupSeconds: number;
   /** Concurrent connections autocannon keeps open. */
   readonly connections: number;
+  /**
+   * Where a request's CPU goes (bench/parts.ts): rounds in which the function, its core
+   * function and the baseline take load at once, how long each, and the connections to each.
+   */
+  readonly partsRounds: number;
+  readonly partsSeconds: number;
+  readonly partsConnections: number;
   /** Pause before reading a server's RSS, in ms, so start-up or the last request has settled. */
   readonly settleMs: number;
   /** Fresh processes per side for the peak memory figure. */
@@ -47,6 +54,9 @@ export const FULL: Settings = {
   httpSeconds: 2,
   httpWarmupSeconds: 5,
   connections: 10,
+  partsRounds: 20,
+  partsSeconds: 1,
+  partsConnections: 4,
   settleMs: 500,
   peakRounds: 5,
   coldStartRounds: 9,
@@ -66,6 +76,9 @@ export const SMOKE: Settings = {
   // cores shared with other test runs, some warm-ups got no answer and failed the run).
   httpWarmupSeconds: 0.5,
   connections: 4,
+  partsRounds: 1,
+  partsSeconds: 0.3,
+  partsConnections: 2,
   settleMs: 100,
   peakRounds: 1,
   coldStartRounds: 1,
