@@ -54,6 +54,15 @@ export function processMemory(pid: number): ProcessMemory {
   return { rssMB: field("VmRSS"), hwmMB: field("VmHWM") };
 }
 
+/** Whether a process still runs: it has an entry in /proc and is not a zombie waiting to be reaped. */
+export function isRunning(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
 /** SIGKILL to a process that may have gone already. */
 export function killQuietly(pid: number | undefined): void {
   if (pid === undefined) return;

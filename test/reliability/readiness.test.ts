@@ -3,9 +3,10 @@
 // file a killed process left (in Kubernetes /tmp, an emptyDir, survives a container restart).
 // From the moment the watchdog listens, /_/health is polled as fast as it answers; at its
 // first 200 the function's route must answer too.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { isRunning } from "../../tools/proc.js";
 import type { WatchedFunction } from "../../tools/watchdog.js";
 import { startWatched, stopWatched, watchdogProgram } from "../support/functions.js";
 import { scratchDir } from "../../tools/scratch.js";
@@ -45,15 +46,6 @@ describe.skipIf(!watchdogProgram())("readiness behind the watchdog", () => {
   });
 });
 
-/** Whether a process still runs (a zombie waiting to be reaped does not). */
-function running(pid: number): boolean {
-  try {
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
-  } catch {
-    return false;
-  }
-}
-
 describe.skipIf(!watchdogProgram())("the harness behind the watchdog", () => {
   test("finds the function, and a SIGKILL to the watchdog ends the function too, as a container's end does", async () => {
     // Go forks from whichever thread runs the goroutine: the function may be any thread's child.
@@ -64,7 +56,7 @@ describe.skipIf(!watchdogProgram())("the harness behind the watchdog", () => {
       expect(pid, "the watchdog's child").toBeDefined();
       fn.kill("SIGKILL");
       await fn.exited;
-      await expect.poll(() => running(pid!), { timeout: 5000 }).toBe(false);
+      await expect.poll(() => isRunning(pid!), { timeout: 5000 }).toBe(false);
     }
   });
 });

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import { expect, inject, test } from "vitest";
 import { generate, textBytes } from "../../ocr/testing.js";
+import { isRunning } from "../../tools/proc.js";
 import { startFunction } from "../../tools/run.js";
 import { startDeployed, startWatched, watchdogProgram } from "../support/functions.js";
 import { send, type Call } from "../support/http.js";
@@ -115,7 +116,7 @@ test.skipIf(!watchdogProgram())("behind the watchdog, SIGTERM under load: every 
   // The function was told too (what it logs after the watchdog has gone is lost with the
   // watchdog's pipes, as in a container), drained, and is gone.
   expect(validador.output()).toMatch(/shutdown: SIGTERM, answering for 3000ms more\n/);
-  await expect.poll(() => existsSync(`/proc/${functionPid}`), { timeout: 5000 }).toBe(false);
+  await expect.poll(() => isRunning(functionPid), { timeout: 5000 }).toBe(false);
   console.log(`behind the watchdog, SIGTERM under load: ${tally.sent} requests from 8 clients over 2 s, none failed; the watchdog exited 0 ${Math.round(elapsed)} ms after SIGTERM (healthcheck_interval ${DRAIN_MS} ms)`);
 }, 30_000);
 
