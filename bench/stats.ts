@@ -77,6 +77,37 @@ function repeat(fn: () => number, ms: number): { runs: number; elapsed: number }
 }
 
 /**
+ * Two functions run in turn, a run of each at a time, for at least `ms` milliseconds in all:
+ * runs per second of each. Side by side at the scale of single runs, so that a burst of noise
+ * on the shared machine, which can last longer than a whole slice of one side, falls on both.
+ * The heap is collected first and a quarter of `ms` runs untimed, as in runsPerSecond.
+ */
+export function interleavedPerSecond(a: () => number, b: () => number, ms: number): [number, number] {
+  const turns = (limit: number) => {
+    let timeA = 0;
+    let timeB = 0;
+    let runs = 0;
+    const start = performance.now();
+    let now = start;
+    do {
+      const t0 = now;
+      sink = (sink + a()) | 0;
+      const t1 = performance.now();
+      sink = (sink + b()) | 0;
+      now = performance.now();
+      timeA += t1 - t0;
+      timeB += now - t1;
+      runs++;
+    } while (now - start < limit);
+    return { runs, timeA, timeB };
+  };
+  collectGarbage();
+  turns(ms / 4);
+  const { runs, timeA, timeB } = turns(ms);
+  return [(runs * 1000) / timeA, (runs * 1000) / timeB];
+}
+
+/**
  * Runs fn again and again for at least `ms` milliseconds (at least once); runs per second.
  * The heap is collected first, so that this side does not pay for the garbage the other side
  * left behind (the original algorithm leaves a lot), then fn runs untimed for a quarter of
