@@ -3,9 +3,9 @@
 // template answering the same kind of request: for validador a baseline that receives the
 // same body with the same content type (so the same body parser runs) and answers a constant
 // text of the findings' size; for generador one that answers a constant body of the same size
-// and type, to the same query. Also
-// through the local router (tools/gateway.ts) that npm start puts in front of them, and, for
-// the direct calls, where each request's CPU goes (bench/parts.ts), beside the core function.
+// and type, to the same query. Also through the local router (tools/gateway.ts) that npm start
+// puts in front of them, and, for the direct calls, where each request's CPU goes
+// (bench/parts.ts), beside the core function.
 // The servers' RSS is read before and after the runs, for the memory figures.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -142,7 +142,6 @@ export async function measureHttp(settings: Settings, functions: Functions, log:
     // Every call must answer as expected before any is timed.
     if (Buffer.byteLength(await fetchText(postJson(validadorBaseline.url))) !== Buffer.byteLength(findings)) throw new Error("the baseline's answer is not the size of validador's");
     if (Buffer.byteLength(await fetchText(get(generadorBaseline.url))) !== answerBytes) throw new Error("the baseline's body is not the size of generador's");
-
     for (const c of cases) if (c.core) await fetchText(c.core.side.call);
 
     const ratios: Ratio[] = [];

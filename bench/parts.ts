@@ -6,8 +6,8 @@
 // generator on another, so that whatever the shared machine does during a round falls on all
 // three alike. Measured one after the other, a function and its reference differ from one
 // round to the next by more than the whole glue. The core is measured as the function runs
-// it, in a server under load, not in a hot loop in process: there it costs about half as much,
-// and the rest would be counted as glue.
+// it, in a server under load, not in a hot loop in process, where its code and tables stay in
+// the CPU's caches: measured there it costs less, and the rest would be counted as glue.
 import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import type { RunningFunction } from "../tools/run.js";
@@ -72,8 +72,7 @@ export async function measureParts(settings: Settings, cases: readonly PartsCase
   const ratios: Ratio[] = [];
   for (const c of cases) {
     const sides = [c.fn, c.core, c.baseline];
-    const servers = [...new Set(sides.map((s) => s.server))];
-    const rounds = await pinned(servers, log, async () => {
+    const rounds = await pinned(sides.map((s) => s.server), log, async () => {
       log(`parts: ${c.title}, warming up`);
       await Promise.all(sides.map((s) => load(s.call, settings.httpWarmupSeconds, settings.partsConnections)));
       const cpu: number[][] = [];
