@@ -119,7 +119,8 @@ function skipSpace(i: number, end: number): number {
  * by one writer all have the same frame, so the next entry is first compared with it, lines
  * left out: when it matches, its lines are at the same offsets and every byte around them is
  * as valid as the last entry's. The bytes outside the lines are kept as masked 4-byte words
- * (a word reaching into a line masks those bytes out), so the comparison is one flat loop.
+ * (a word reaching into a line masks those bytes out), so the comparison is a run of word
+ * compares with no branch per word (readFramedRun).
  *
  * Module state, as `chunk` is, and safe for the same reason: a parse is
  * synchronous and runs to its end before another starts, and each parse forgets the last
@@ -140,6 +141,10 @@ let frameWords = 0;
 function learnFrame(start: number, length: number): void {
   const w = LINE_WIDTH;
   const outside = [0, line0, line0 + w, line1, line1 + w, line2, line2 + w, length];
+  // Words the straight-line check reads but the frame lacks read 0 bytes: mask and word 0.
+  frameAt.fill(0, 0, LINED_WORDS);
+  frameMask.fill(0, 0, LINED_WORDS);
+  frameWord.fill(0, 0, LINED_WORDS);
   frameWords = 0;
   for (let s = 0; s < outside.length; s += 2) {
     const from = outside[s]!;
@@ -157,11 +162,71 @@ function learnFrame(start: number, length: number): void {
   }
 }
 
-function sameFrame(at: number): boolean {
-  for (let j = 0; j < frameWords; j++) {
+/** Whether the words of the frame from the `from`th on match the entry at chunk[at..]. */
+function sameFrameFrom(at: number, from: number): boolean {
+  for (let j = from; j < frameWords; j++) {
     if ((view.getInt32(at + frameAt[j]!, true) & frameMask[j]!) !== frameWord[j]) return false;
   }
   return true;
+}
+
+/**
+ * Frame words compared in straight-line code, from locals: the indented form's 12 (the compact
+ * form's 4, with 8 that read nothing); a wider frame's other words are compared in a loop.
+ * Why: read from the tables in a loop for every entry, the check cost far more (side by side;
+ * see the commit that says so).
+ */
+const LINED_WORDS = 12;
+
+/**
+ * Reads the run of entries from chunk[start..] that match the learnt frame and are regular
+ * (see readRegularEntry), up to `end` and maxEntries; returns where the run stops, at the first
+ * entry that does not, which the caller then reads token by token.
+ */
+function readFramedRun(start: number, end: number, maxEntries: number, builder: PacketBuilder): number {
+  const length = frameLength;
+  const most = Math.min(maxEntries - builder.size, Math.floor((end - start) / length));
+  if (most <= 0) return start;
+  const lines = builder.lines(most);
+  const keys = builder.keys;
+  const v = view;
+  const l0 = line0;
+  const l1 = line1;
+  const l2 = line2;
+  const longer = frameWords > LINED_WORDS;
+  const a0 = frameAt[0]!, m0 = frameMask[0]!, w0 = frameWord[0]!;
+  const a1 = frameAt[1]!, m1 = frameMask[1]!, w1 = frameWord[1]!;
+  const a2 = frameAt[2]!, m2 = frameMask[2]!, w2 = frameWord[2]!;
+  const a3 = frameAt[3]!, m3 = frameMask[3]!, w3 = frameWord[3]!;
+  const a4 = frameAt[4]!, m4 = frameMask[4]!, w4 = frameWord[4]!;
+  const a5 = frameAt[5]!, m5 = frameMask[5]!, w5 = frameWord[5]!;
+  const a6 = frameAt[6]!, m6 = frameMask[6]!, w6 = frameWord[6]!;
+  const a7 = frameAt[7]!, m7 = frameMask[7]!, w7 = frameWord[7]!;
+  const a8 = frameAt[8]!, m8 = frameMask[8]!, w8 = frameWord[8]!;
+  const a9 = frameAt[9]!, m9 = frameMask[9]!, w9 = frameWord[9]!;
+  const a10 = frameAt[10]!, m10 = frameMask[10]!, w10 = frameWord[10]!;
+  const a11 = frameAt[11]!, m11 = frameMask[11]!, w11 = frameWord[11]!;
+  let o = start;
+  for (let room = most; room > 0; room--, o += length) {
+    const differs =
+      ((v.getInt32(o + a0, true) & m0) ^ w0) |
+      ((v.getInt32(o + a1, true) & m1) ^ w1) |
+      ((v.getInt32(o + a2, true) & m2) ^ w2) |
+      ((v.getInt32(o + a3, true) & m3) ^ w3) |
+      ((v.getInt32(o + a4, true) & m4) ^ w4) |
+      ((v.getInt32(o + a5, true) & m5) ^ w5) |
+      ((v.getInt32(o + a6, true) & m6) ^ w6) |
+      ((v.getInt32(o + a7, true) & m7) ^ w7) |
+      ((v.getInt32(o + a8, true) & m8) ^ w8) |
+      ((v.getInt32(o + a9, true) & m9) ^ w9) |
+      ((v.getInt32(o + a10, true) & m10) ^ w10) |
+      ((v.getInt32(o + a11, true) & m11) ^ w11);
+    if (differs !== 0 || (longer && !sameFrameFrom(o, LINED_WORDS))) break;
+    const status = readRegularEntry(v, o + l0, o + l1, o + l2, keys, lines, builder.end);
+    if (status < 0) break;
+    builder.added(status);
+  }
+  return o;
 }
 
 /** Past whitespace from chunk[from], then `byte`: where what follows it starts, or -1. */
@@ -192,12 +257,12 @@ function readEntries(reader: Reader, builder: PacketBuilder, maxEntries: number)
     if (builder.size === maxEntries) return false;
     const end = reader.length;
     const start = reader.i;
-    if (frameLength > 0 && start + frameLength <= end && sameFrame(start)) {
-      const status = readRegularEntry(view, start + line0, start + line1, start + line2, keys, builder.lines(), builder.end);
-      if (status < 0) return false;
-      builder.added(status);
-      reader.i = start + frameLength;
-      continue;
+    if (frameLength > 0) {
+      const next = readFramedRun(start, end, maxEntries, builder);
+      if (next !== start) {
+        reader.i = next;
+        continue;
+      }
     }
     // Token by token: a bracket, then 3 quoted lines, the first two followed by a comma and
     // the 3rd by the closing bracket. -1 anywhere means the usual way ends.
