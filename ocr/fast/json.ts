@@ -242,22 +242,25 @@ function quotedLine(from: number, end: number): number {
   return o + LINE_WIDTH < end && chunk[o - 1] === QUOTE && chunk[o + LINE_WIDTH] === QUOTE ? o : -1;
 }
 
-/** The Contenido array's entries into the builder; false where the usual way ends. The hot loop. */
-function readEntries(reader: Reader, builder: PacketBuilder, maxEntries: number): boolean {
-  if (!reader.expect(OPEN_ARRAY)) return false;
+/** The Contenido array's entries, or undefined where the usual way ends. The hot loop. */
+function readEntries(reader: Reader, maxEntries: number): PacketBuilder | undefined {
+  if (!reader.expect(OPEN_ARRAY)) return undefined;
   reader.skipSpace();
   if (reader.i < reader.length && chunk[reader.i] === CLOSE_ARRAY) {
     reader.i++;
-    return true;
+    return new PacketBuilder(0);
   }
   const bytes = chunk;
-  const keys = builder.keys;
+  // Made when the first entry's size is known, with room for the entries the rest of the body
+  // holds if each takes as many bytes: one allocation of about the size needed, whatever the
+  // whitespace (an indented entry takes a third more bytes than a compact one).
+  let builder: PacketBuilder | undefined;
   frameLength = 0;
   for (;;) {
-    if (builder.size === maxEntries) return false;
+    if ((builder?.size ?? 0) === maxEntries) return undefined;
     const end = reader.length;
     const start = reader.i;
-    if (frameLength > 0) {
+    if (builder !== undefined && frameLength > 0) {
       const next = readFramedRun(start, end, maxEntries, builder);
       if (next !== start) {
         reader.i = next;
@@ -267,21 +270,23 @@ function readEntries(reader: Reader, builder: PacketBuilder, maxEntries: number)
     // Token by token: a bracket, then 3 quoted lines, the first two followed by a comma and
     // the 3rd by the closing bracket. -1 anywhere means the usual way ends.
     const o0 = quotedLine(after(start, end, OPEN_ARRAY), end);
-    if (o0 < 0) return false;
+    if (o0 < 0) return undefined;
     const o1 = quotedLine(after(o0 + LINE_WIDTH + 1, end, COMMA), end);
-    if (o1 < 0) return false;
+    if (o1 < 0) return undefined;
     const o2 = quotedLine(after(o1 + LINE_WIDTH + 1, end, COMMA), end);
-    if (o2 < 0) return false;
+    if (o2 < 0) return undefined;
     const closed = after(o2 + LINE_WIDTH + 1, end, CLOSE_ARRAY);
-    if (closed < 0) return false;
-    const status = readRegularEntry(view, o0, o1, o2, keys, builder.lines(), builder.end);
-    if (status < 0) return false;
+    if (closed < 0) return undefined;
+    // The entry and the comma after it.
+    builder ??= new PacketBuilder(Math.min(maxEntries, Math.ceil((end - start) / (closed + 1 - start))));
+    const status = readRegularEntry(view, o0, o1, o2, builder.keys, builder.lines(), builder.end);
+    if (status < 0) return undefined;
     builder.added(status);
     const i = skipSpace(closed, end);
-    if (i >= end) return false;
+    if (i >= end) return undefined;
     reader.i = i + 1;
-    if (bytes[i] === CLOSE_ARRAY) return true;
-    if (bytes[i] !== COMMA) return false;
+    if (bytes[i] === CLOSE_ARRAY) return builder;
+    if (bytes[i] !== COMMA) return undefined;
     frameLength = reader.i - start;
     // An entry padded with that much whitespace is read token by token, every time.
     if (frameLength > ENTRY_ROOM) {
@@ -317,18 +322,15 @@ export function parseJsonBytes(bytes: Uint8Array, maxEntries: number = MAX_ENTRI
 
 function readObject(reader: Reader, maxEntries: number): Packet | undefined {
   if (!reader.expect(OPEN_OBJECT)) return undefined;
-  // A regular entry takes at least 91 characters in JSON.
-  const builder = new PacketBuilder(Math.min(maxEntries, Math.ceil(reader.length / 91)));
   let id: string | undefined;
-  let contenido = false;
+  let contenido: PacketBuilder | undefined;
   for (;;) {
     // Each key once: JSON.parse would keep the last of a repeated one.
     if (!reader.expect(QUOTE)) return undefined;
     if (reader.word(ID_KEY)) {
       if (id !== undefined || !reader.expect(COLON) || (id = reader.id()) === undefined) return undefined;
     } else if (reader.word(CONTENIDO_KEY)) {
-      if (contenido || !reader.expect(COLON) || !readEntries(reader, builder, maxEntries)) return undefined;
-      contenido = true;
+      if (contenido !== undefined || !reader.expect(COLON) || (contenido = readEntries(reader, maxEntries)) === undefined) return undefined;
     } else {
       return undefined;
     }
@@ -336,5 +338,5 @@ function readObject(reader: Reader, maxEntries: number): Packet | undefined {
     if (more === undefined) return undefined;
     if (!more) break;
   }
-  return contenido && reader.atEnd() ? builder.finish(id) : undefined;
+  return contenido !== undefined && reader.atEnd() ? contenido.finish(id) : undefined;
 }
