@@ -11,7 +11,7 @@ import { alternate, median, paired, runsPerSecond } from "./stats.js";
 const ID = "2Uo5aT1Kx0dRk1bWbHjEjb3mBQa";
 
 /** The body generador answers by default: indented JSON and a line end, as bytes. */
-const written = (generated: Generated): Uint8Array => jsonBytes(generated, { id: ID, indent: true, key: false });
+export const written = (generated: Generated): Uint8Array => jsonBytes(generated, { id: ID, indent: true, key: false });
 const stringified = (contenido: unknown): Buffer => Buffer.from(`${JSON.stringify({ Id: ID, Contenido: contenido }, null, 2)}\n`);
 
 export async function measureGenerate(settings: Settings, log: (line: string) => void): Promise<Ratio[]> {

@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { chart } from "./chart.js";
 import { measureColdStart } from "./coldstart.js";
 import { measureDecode } from "./decode.js";
+import { measureForms } from "./forms.js";
 import { ROOT, buildFunctions, stopAll, type Functions } from "./functions.js";
 import { measureGenerate } from "./generate.js";
 import { measureHttp } from "./http.js";
@@ -51,7 +52,7 @@ async function run(): Promise<Results> {
   const startedMachine = machine();
   const ratios: Ratio[] = [];
   let memory: Record<string, MemoryFigures> = {};
-  if (wanted("decode")) ratios.push(...(await measureDecode(settings, log)));
+  if (wanted("decode")) ratios.push(...(await measureDecode(settings, log)), ...measureForms(settings, log));
   if (wanted("generate")) ratios.push(...(await measureGenerate(settings, log)));
   let functions: Functions | undefined;
   const built = async () => (functions ??= await buildFunctions(log));

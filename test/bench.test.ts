@@ -17,6 +17,7 @@ const IDS = [
   "decode.original",
   "decode.objects",
   "decode.charPass",
+  "decode.json",
   "correct.floor",
   "correct.original",
   "generate.floor",
