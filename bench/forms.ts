@@ -9,11 +9,11 @@ import { findingsText, generate, parseBody, textBytes } from "../ocr/testing.js"
 import { written } from "./generate.js";
 import { ratio, type Ratio } from "./results.js";
 import type { Settings } from "./settings.js";
-import { interleavedPerSecond, median, paired } from "./stats.js";
+import { alternate, interleavedPerSecond, median, paired } from "./stats.js";
 
 const answer = (bytes: Uint8Array, json: boolean): Uint8Array => findingsText(parseBody(bytes, { json }));
 
-export function measureForms(settings: Settings, log: (line: string) => void): Ratio[] {
+export async function measureForms(settings: Settings, log: (line: string) => void): Promise<Ratio[]> {
   const entries = settings.packetEntries;
   // generador's default rates of spoiled readings.
   const generated = generate({ count: entries, seed: 1, errRate: 0.1, illRate: 0.1 });
@@ -21,18 +21,15 @@ export function measureForms(settings: Settings, log: (line: string) => void): R
   const text = textBytes(generated);
   if (!Buffer.from(answer(json, true)).equals(answer(text, false))) throw new Error("forms: the JSON and text forms give different findings");
 
-  const round = () =>
-    interleavedPerSecond(() => answer(json, true).length, () => answer(text, false).length, 2 * settings.coreSliceMs).map((runs) => runs * entries);
+  const sides = {
+    jsonAndText: (): readonly number[] =>
+      interleavedPerSecond(() => answer(json, true).length, () => answer(text, false).length, 2 * settings.coreSliceMs).map((runs) => runs * entries),
+  };
   log(`forms: ${entries}-entry paquete, JSON and text, warming up`);
-  round();
-  const jsonRates: number[] = [];
-  const textRates: number[] = [];
-  for (let r = 0; r < settings.coreRounds; r++) {
-    log(`forms: round ${r + 1}/${settings.coreRounds}`);
-    const [jsonRate, textRate] = round();
-    jsonRates.push(jsonRate!);
-    textRates.push(textRate!);
-  }
+  sides.jsonAndText();
+  const rounds = await alternate(settings.coreRounds, sides, (round) => log(`forms: round ${round + 1}/${settings.coreRounds}`));
+  const jsonRates = rounds.jsonAndText.map(([rate]) => rate!);
+  const textRates = rounds.jsonAndText.map(([, rate]) => rate!);
   const unit = "entries/s";
   return [
     ratio({

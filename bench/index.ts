@@ -52,7 +52,7 @@ async function run(): Promise<Results> {
   const startedMachine = machine();
   const ratios: Ratio[] = [];
   let memory: Record<string, MemoryFigures> = {};
-  if (wanted("decode")) ratios.push(...(await measureDecode(settings, log)), ...measureForms(settings, log));
+  if (wanted("decode")) ratios.push(...(await measureDecode(settings, log)), ...(await measureForms(settings, log)));
   if (wanted("generate")) ratios.push(...(await measureGenerate(settings, log)));
   let functions: Functions | undefined;
   const built = async () => (functions ??= await buildFunctions(log));
