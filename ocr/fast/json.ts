@@ -15,7 +15,7 @@
  */
 import { LINE_WIDTH } from "../kata/digits.js";
 import { ID_PATTERN } from "../kata/paquete.js";
-import { asciiCodes, chunk as sharedChunk, chunkView, SPACES4 as spaces4 } from "./bytes.js";
+import { asciiCodes, chunk as sharedChunk, chunkView, SPACES4 as spaces4, utf8Text } from "./bytes.js";
 import { readRegularEntry } from "./entry.js";
 import { MAX_ENTRIES, PacketBuilder, type Packet } from "./packet.js";
 
@@ -86,8 +86,10 @@ class Reader {
     while (i < most && chunk[i] !== QUOTE) i++;
     if (i >= most) return undefined;
     this.i = i + 1;
-    const id = String.fromCharCode(...chunk.subarray(from, i));
-    return ID_PATTERN.test(id) ? id : undefined;
+    // Decoded natively: spread into String.fromCharCode, the bytes went through an iterator
+    // and an argument each. A byte outside ASCII fails ID_PATTERN either way.
+    const id = utf8Text(chunk.subarray(from, i));
+    return id !== undefined && ID_PATTERN.test(id) ? id : undefined;
   }
 
   /** Whitespace up to the end. */

@@ -53,6 +53,7 @@ describe("parseJsonBytes", () => {
       `{"Id":"a","Id":"b","Contenido":[]}`,
       `{"\\u0049d":"a","Contenido":[]}`, // an escape in a key
       `{"Id":"a\\u0062","Contenido":[]}`, // in the Id
+      `{"Id":"aé","Contenido":[]}`, // an Id outside ASCII
       `{"Contenido":[["${lines[0].replace(" ", "\\u0020")}","${lines[1]}","${lines[2]}"]]}`, // in a line
       `{"Contenido":[["${lines[0].slice(1)}","${lines[1]}","${lines[2]}"]]}`, // a short line
       `{"Contenido":[["${lines[0].replace(" ", "x")}","${lines[1]}","${lines[2]}"]]}`, // a foreign character
