@@ -26,8 +26,13 @@ export interface Load {
   readonly cpu: number;
 }
 
-/** One autocannon run. Any error or non-2xx answer fails it: its figures would mean nothing. */
-export function load(call: Call, seconds: number, connections: number, pid?: number): Promise<Load> {
+/**
+ * One autocannon run. Any error or non-2xx answer fails it: its figures would mean nothing.
+ * Given several calls to one server, each connection makes them in turn.
+ */
+export function load(calls: Call | readonly [Call, ...Call[]], seconds: number, connections: number, pid?: number): Promise<Load> {
+  const call = "url" in calls ? calls : calls[0];
+  const turns = "url" in calls ? undefined : calls.map((c) => ({ method: c.method, ...(c.body === undefined ? {} : { body: c.body }), headers: headersOf(c) }));
   const latencies: number[] = [];
   const cpuAt = () => (pid !== undefined && memorySupported() ? processCpuMs(pid) : Number.NaN);
   const cpuBefore = cpuAt();
@@ -38,7 +43,8 @@ export function load(call: Call, seconds: number, connections: number, pid?: num
         url: call.url,
         method: call.method,
         ...(call.body === undefined ? {} : { body: call.body }),
-        headers: call.contentType === undefined ? {} : { "content-type": call.contentType },
+        headers: headersOf(call),
+        ...(turns === undefined ? {} : { requests: turns }),
         connections,
         duration: seconds,
         // autocannon ends a run at its next sampling tick (1 s by default): tick often enough
@@ -61,6 +67,8 @@ export function load(call: Call, seconds: number, connections: number, pid?: num
     });
   });
 }
+
+const headersOf = (call: Call): Record<string, string> => (call.contentType === undefined ? {} : { "content-type": call.contentType });
 
 export async function fetchText(call: Call): Promise<string> {
   const res = await fetch(call.url, {

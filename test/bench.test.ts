@@ -26,6 +26,7 @@ const IDS = [
     ["rps", "p50", "p99", "cpu"].map((figure) => `http.${c}.${figure}`),
   ),
   ...["validador.json", "validador.text", "generador"].map((c) => `http.${c}.glue`),
+  "http.forms",
   ...["get", "text", "json"].flatMap((c) => ["rps", "p99", "cpu"].map((figure) => `peer.${c}.${figure}`)),
   ...["get", "text", "json"].flatMap((c) => ["rps", "cpu"].map((figure) => `peer.floor.${c}.${figure}`)),
   "memory.validador.idle",

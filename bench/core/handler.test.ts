@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import type { FunctionContext, FunctionEvent } from "@node-ts/api";
 
 process.env["CORE_ENTRIES"] = "3";
+// Timed as bench/forms.ts runs it: the answers are the same either way.
+process.env["CORE_TIMED"] = "1";
 const { default: handle } = await import("./handler.js");
 
 /** The handler sets headers only: a context that records them. */
@@ -13,7 +15,7 @@ const context = () => {
   return ctx;
 };
 const call = (e: FunctionEvent, ctx = context()) => handle(e, ctx as unknown as FunctionContext);
-const event = (method: string, bytes: Buffer, bodyKind: FunctionEvent["bodyKind"]): FunctionEvent => ({
+const event = (method: string, bytes: Buffer, bodyKind: FunctionEvent["bodyKind"], path = "/"): FunctionEvent => ({
   method,
   body: "",
   rawBody: "",
@@ -21,7 +23,7 @@ const event = (method: string, bytes: Buffer, bodyKind: FunctionEvent["bodyKind"
   bodyKind,
   headers: {},
   query: {},
-  path: "/",
+  path,
   accepts: () => false,
 });
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString("utf8");
@@ -45,4 +47,19 @@ test("POST answers the findings of the paquete, in either form", async () => {
   assert.equal(ctx.set["Content-Type"], "text/plain; charset=utf-8");
   const scanned = (JSON.parse(drawn) as { Contenido: string[][] }).Contenido.map((entry) => `${entry.join("\n")}\n\n`).join("");
   assert.equal(text(await call(event("POST", Buffer.from(scanned), "text"), context())), findings);
+});
+
+test("GET /timings answers each POST's core time since the last one, by body form", async () => {
+  const timings = async () => JSON.parse(text(await call(event("GET", Buffer.alloc(0), "text", "/timings")))) as { json: number[]; text: number[] };
+  await timings();
+  const drawn = text(await call(event("GET", Buffer.alloc(0), "text"), context()));
+  await call(event("POST", Buffer.from(drawn), "json"));
+  await call(event("POST", Buffer.from(drawn), "json"));
+  const scanned = (JSON.parse(drawn) as { Contenido: string[][] }).Contenido.map((entry) => `${entry.join("\n")}\n\n`).join("");
+  await call(event("POST", Buffer.from(scanned), "text"));
+  const first = await timings();
+  assert.equal(first.json.length, 2);
+  assert.equal(first.text.length, 1);
+  for (const ns of [...first.json, ...first.text]) assert.ok(Number.isInteger(ns) && ns > 0, String(ns));
+  assert.deepEqual(await timings(), { json: [], text: [] });
 });
