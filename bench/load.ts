@@ -32,6 +32,8 @@ export interface Load {
  */
 export function load(calls: Call | readonly [Call, ...Call[]], seconds: number, connections: number, pid?: number): Promise<Load> {
   const call = "url" in calls ? calls : calls[0];
+  // autocannon sends every request of a run to the run's url.
+  if (!("url" in calls) && calls.some((c) => c.url !== call.url)) throw new Error(`one load run, one server: ${calls.map((c) => c.url).join(", ")}`);
   const turns = "url" in calls ? undefined : calls.map((c) => ({ method: c.method, ...(c.body === undefined ? {} : { body: c.body }), headers: headersOf(c) }));
   const latencies: number[] = [];
   const cpuAt = () => (pid !== undefined && memorySupported() ? processCpuMs(pid) : Number.NaN);
