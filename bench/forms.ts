@@ -21,11 +21,12 @@ import type { Settings } from "./settings.js";
 import { alternate, interleavedPerSecond, median, paired } from "./stats.js";
 
 const answer = (bytes: Uint8Array, json: boolean): Uint8Array => findingsText(parseBody(bytes, { json }));
+/** The entries of generador's usual answer: its default rates of spoiled readings. */
+const usualEntries = (count: number) => generate({ count, seed: 1, errRate: 0.1, illRate: 0.1 });
 
 export async function measureForms(settings: Settings, log: (line: string) => void): Promise<Ratio[]> {
   const entries = settings.packetEntries;
-  // generador's default rates of spoiled readings.
-  const generated = generate({ count: entries, seed: 1, errRate: 0.1, illRate: 0.1 });
+  const generated = usualEntries(entries);
   const json = written(generated);
   const text = textBytes(generated);
   if (!Buffer.from(answer(json, true)).equals(answer(text, false))) throw new Error("forms: the JSON and text forms give different findings");
@@ -61,7 +62,7 @@ interface Timings {
 
 export async function measureFormsServed(settings: Settings, functions: Functions, log: (line: string) => void): Promise<Ratio[]> {
   const entries = settings.packetEntries;
-  const generated = generate({ count: entries, seed: 1, errRate: 0.1, illRate: 0.1 });
+  const generated = usualEntries(entries);
   const spec = functions.coreFor(functions.validador);
   const server = await start({ ...spec, name: `${spec.name}, timed`, env: { ...spec.env, CORE_TIMED: "1" } });
   try {
